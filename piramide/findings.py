@@ -1,0 +1,83 @@
+"""Findings are data: one catalogue of Dutch message templates, each with where, what, and
+what to do. Code raises a finding by its code and context, never with a pasted string."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+FOUT, WAARSCHUWING = "fout", "waarschuwing"
+
+# code: (severity, template). Templates say what is wrong and what to do; the place (file,
+# sheet, cell or line) is rendered in front of them by Finding.render().
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- questionnaire definitions ---------------------------------------------------------
+    "def_onleesbaar": (FOUT, "het bestand is geen geldige TOML: {detail}. Herstel de opmaak op die plek."),
+    "def_veld_ontbreekt": (FOUT, "{waar} mist het veld '{veld}'. Vul het in."),
+    "def_veld_type": (FOUT, "{waar}: '{veld}' moet {soort} zijn. Pas de waarde aan."),
+    "def_onbekend_veld": (WAARSCHUWING, "{waar}: onbekend veld '{veld}'{suggestie}. Het wordt genegeerd."),
+    "def_dubbel_id": (FOUT, "{soort} '{id}' komt meer dan eens voor. Geef elk(e) {soort} een eigen id."),
+    "def_onbekende_pijler": (FOUT, "indicator '{id}' verwijst naar pijler '{pijler}', die niet bestaat{suggestie}. Kies een van: {keuzes}."),
+    "def_onbekende_fase": (FOUT, "indicator '{id}' heeft fase {fase}, die niet bestaat. Kies een van: {keuzes}."),
+    "def_onbekende_indicator": (FOUT, "vraag '{id}' verwijst naar indicator '{indicator}', die niet bestaat{suggestie}. Kies een bestaande indicator."),
+    "def_vraag_zonder_indicator": (FOUT, "vraag '{id}' hoort bij geen indicator. Vul 'indicator' in."),
+    "def_indicator_zonder_vragen": (FOUT, "indicator '{id}' heeft geen vragen. Voeg een vraag toe of verwijder de indicator."),
+    "def_fase_zonder_indicator": (FOUT, "pijler '{pijler}' heeft geen indicator in fase {fase}. Elke pijler heeft in elke fase minstens één indicator nodig."),
+    "def_onbekende_schaal": (FOUT, "vraag '{id}' gebruikt schaal '{schaal}', die niet bestaat. Kies een van: {keuzes}."),
+    "def_schaal_fout": (FOUT, "schaal '{id}': {detail}."),
+    "def_fasen_volgorde": (FOUT, "de fasen moeten genummerd zijn 1, 2, 3 … zonder gaten; gevonden: {nummers}."),
+    "def_aantal_vragen": (FOUT, "de definitie belooft {verwacht} vragen (aantal_vragen) maar bevat er {gevonden}. Pas 'aantal_vragen' of de vragen aan."),
+    "def_vervangt_onbekend": (FOUT, "{soort} '{id}' vervangt '{oud}', maar dat id staat niet in de eerdere versie {vorige}. Controleer 'vervangt'."),
+    "def_leeg": (FOUT, "de definitie bevat geen {soort}. Voeg ze toe."),
+    # --- reading a filled workbook --------------------------------------------------------
+    "antwoord_ongeldig": (FOUT, "'{waarde}' is geen geldig antwoord op vraag {vraag}; kies {keuzes}."),
+    "antwoord_leeg": (WAARSCHUWING, "vraag {vraag} is niet beantwoord. Vul een antwoord in (of n.v.t.); een leeg antwoord telt als niet behaald."),
+    "antwoord_weet_niet": (WAARSCHUWING, "vraag {vraag} is beantwoord met 'weet niet': een kennisleemte. Zoek het antwoord uit voor de volgende meting."),
+    "antwoord_formule_zonder_waarde": (FOUT, "het antwoord op vraag {vraag} is een formule zonder opgeslagen uitkomst. Open het bestand in Excel of LibreOffice, sla het op en probeer opnieuw."),
+    "vraag_ontbreekt": (FOUT, "vraag {vraag} staat niet in het werkboek. Zet de rij terug (zie een leeg invulwerkboek: piramide template)."),
+    "vraag_dubbel": (FOUT, "vraag {vraag} staat er meer dan eens in (ook op {andere}). Verwijder de dubbele rij."),
+    "vraag_onbekend": (WAARSCHUWING, "'{vraag}' is geen vraag uit {vragenlijst}. Deze rij wordt genegeerd."),
+    "geen_vragen": (FOUT, "het werkboek bevat geen enkele vraag van {vragenlijst}. Is dit wel een ingevulde piramide?"),
+    "meta_ontbreekt": (FOUT, "'{veld}' is niet ingevuld op het voorblad. Vul het in."),
+    "meta_datum_ongeldig": (FOUT, "'{waarde}' is geen datum die ik herken. Schrijf bijvoorbeeld 15-03-2026."),
+    "meta_ambitie_ongeldig": (WAARSCHUWING, "ambitie '{waarde}' voor {pijler} is geen fase; kies een fasenummer of fasenaam. De ambitie wordt niet getoond."),
+    "meta_soort_ongeldig": (WAARSCHUWING, "soort meting '{waarde}' is onbekend; kies 0-meting of vervolgmeting."),
+    "versie_anders": (WAARSCHUWING, "het werkboek is gemaakt met {werkboek}, maar de geladen vragenlijst is {geladen}. Gebruik --questionnaire met de juiste versie."),
+    "vragenlijst_anders": (FOUT, "het werkboek is gemaakt met vragenlijst '{werkboek}', niet met '{geladen}'. Gebruik --questionnaire met de juiste vragenlijst."),
+    "pijler_niet_te_beoordelen": (WAARSCHUWING, "alle vragen van pijler {pijler} zijn n.v.t.; deze pijler is niet te beoordelen."),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    line: int | None = None
+
+    def place(self) -> str:
+        parts = [self.file] if self.file else []
+        if self.sheet:
+            parts.append(f"{self.sheet}!{self.cell}" if self.cell else self.sheet)
+        if self.line:
+            parts.append(f"regel {self.line}")
+        return ", ".join(parts)
+
+    def render(self) -> str:
+        place = self.place()
+        return f"{self.severity}: {place}: {self.message}" if place else f"{self.severity}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def finding(code: str, *, file: str = "", sheet: str = "", cell: str = "",
+            line: int | None = None, **context) -> Finding:
+    severity, template = CATALOGUE[code]
+    return Finding(code, severity, template.format(**context), file, sheet, cell, line)
+
+
+def has_errors(findings) -> bool:
+    return any(f.severity == FOUT for f in findings)

@@ -1,0 +1,44 @@
+"""The workbook vocabulary shared by the template writer and the reader: the labels a person
+sees, so that the reader finds fields by what they say, not by where they stand."""
+
+SHEET_FRONT = "Voorblad"
+SHEET_QUESTIONS = "Vragen"
+SHEET_OVERVIEW = "Overzicht"
+SHEET_CALC = "Berekening"
+SHEET_LISTS = "Lijsten"
+SHEET_INFO = "_piramide"
+
+# Front-sheet fields: key -> label. The reader also accepts the aliases below.
+META = {
+    "gemeente": "Gemeente",
+    "regio": "RIEC-regio",
+    "datum": "Datum meting",
+    "soort": "Soort meting",
+    "ingevuld_door": "Ingevuld door",
+}
+META_ALIASES = {
+    "gemeente": ["gemeentenaam", "naam gemeente"],
+    "regio": ["riec regio", "regio", "riec"],
+    "datum": ["datum", "meetdatum", "datum van meting"],
+    "soort": ["soort", "type meting"],
+    "ingevuld_door": ["ingevuld", "invuller", "adviseur"],
+}
+AMBITIE_PREFIX = "Ambitie: "
+SOORTEN = ["0-meting", "vervolgmeting"]
+
+# Question table headers.
+COL_ID = "ID"
+COL_ANSWER = "Antwoord"
+COL_REMARK = "Toelichting"
+ID_ALIASES = ["id", "vraag-id", "vraagid", "nr", "nummer", "vraagnummer"]
+ANSWER_ALIASES = ["antwoord", "antwoorden", "score"]
+REMARK_ALIASES = ["toelichting", "opmerking", "opmerkingen", "toelichting antwoord", "uw toelichting"]
+
+# Info sheet keys.
+INFO_ID = "vragenlijst_id"
+INFO_VERSION = "vragenlijst_versie"
+
+
+def norm(text) -> str:
+    """Lower-case, single-spaced, no trailing colon: how labels are compared."""
+    return " ".join(str(text).replace("\u00a0", " ").split()).strip().rstrip(":").strip().lower()

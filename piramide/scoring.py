@@ -1,0 +1,190 @@
+"""Measurement x Questionnaire -> Result, by the pyramid rule of the design notes.
+
+Pure functions: nothing here knows of files or Excel. The fill-in workbook's live formulas
+(template.py) compute the same rule; a LibreOffice test holds the two to each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .findings import Finding, finding
+from .measurement import EMPTY, INVALID, Answer, Measurement
+from .model import NVT, UNKNOWN, VALUE, Indicator, Pillar, Question, Questionnaire
+
+BEHAALD, DEELS, NIET_BEHAALD, ONBEKEND, NVT_STATUS = "behaald", "deels", "niet behaald", "onbekend", "n.v.t."
+MET = (BEHAALD, NVT_STATUS)
+STATUSES = (BEHAALD, DEELS, NIET_BEHAALD, ONBEKEND, NVT_STATUS)
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    status: str
+    mean: float | None                  # mean value of applicable answers, None when all n.v.t.
+    answers: list[tuple[Question, Answer]]
+
+    @property
+    def met(self) -> bool:
+        return self.status in MET
+
+    def gaps(self) -> list[tuple[Question, Answer]]:
+        """The answers that keep this indicator from being behaald."""
+        return [(q, a) for q, a in self.answers if a.kind != NVT and a.value != 1.0]
+
+
+@dataclass
+class PillarResult:
+    pillar: Pillar
+    phase: int
+    phase_name: str
+    score: float | None                 # 0..100, None when nothing applies
+    progress: float | None              # share (0..100) of next phase's indicators met; None at the top
+    next_phase: int | None
+    loose_stones: list[str]             # met indicators above the reached phase
+    ambitie: int | None
+    gap: int | None                     # ambitie - phase, when an ambitie is set
+    judgeable: bool
+    explanation: str
+    indicators: list[IndicatorResult]
+    answered: int
+    total: int
+
+
+@dataclass
+class Improvement:
+    pillar: Pillar
+    indicator: IndicatorResult
+    reason: str
+
+
+@dataclass
+class Result:
+    questionnaire: Questionnaire
+    measurement: Measurement
+    pillars: list[PillarResult]
+    improvements: list[Improvement]
+    findings: list[Finding] = field(default_factory=list)
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        for p in self.pillars:
+            for ir in p.indicators:
+                if ir.indicator.id == indicator_id:
+                    return ir
+        raise KeyError(indicator_id)
+
+    def pillar(self, pillar_id: str) -> PillarResult:
+        for p in self.pillars:
+            if p.pillar.id == pillar_id:
+                return p
+        raise KeyError(pillar_id)
+
+    def to_dict(self) -> dict:
+        from .report import result_to_dict  # keeps JSON shape in one place
+        return result_to_dict(self)
+
+    def to_frame(self):
+        from .report import result_to_frame
+        return result_to_frame(self)
+
+
+def _missing(question: Question) -> Answer:
+    return Answer(question.id, EMPTY)
+
+
+def indicator_status(answers: list[Answer]) -> tuple[str, float | None]:
+    """Status and mean value of one indicator from its answers (design notes, exactly)."""
+    applicable = [a for a in answers if a.kind != NVT]
+    if not applicable:
+        return NVT_STATUS, None
+    values = [a.value if a.kind == VALUE and a.value is not None else 0.0 for a in applicable]
+    mean = sum(values) / len(values)
+    is_ja = [a.kind == VALUE and a.value == 1.0 for a in applicable]
+    if all(is_ja):
+        return BEHAALD, mean
+    if all(j or a.kind in (EMPTY, UNKNOWN, INVALID) for j, a in zip(is_ja, applicable)):
+        return ONBEKEND, mean
+    return (DEELS if mean > 0 else NIET_BEHAALD), mean
+
+
+def reached_phase(met_by_phase: dict[int, bool], top: int) -> int:
+    """Highest p with every phase 1..p met: a pyramid is built from the bottom."""
+    p = 0
+    while p < top and met_by_phase.get(p + 1, True):
+        p += 1
+    return p
+
+
+def _answer_word(a: Answer) -> str:
+    if a.kind == EMPTY:
+        return "leeg"
+    if a.kind == INVALID:
+        return f"ongeldig ('{a.raw}')"
+    return a.label
+
+
+def _explain(q: Questionnaire, phase: int, irs: list[IndicatorResult], judgeable: bool) -> str:
+    if not judgeable:
+        return "Niet te beoordelen: alle vragen van deze pijler zijn n.v.t."
+    top = q.top_phase
+    reached = (f"Fase {phase} ({q.phase_name(phase)}) bereikt" if phase else "Nog geen fase bereikt")
+    if phase >= top:
+        return f"{reached}: alle indicatoren zijn behaald."
+    blocking = [ir for ir in irs if ir.indicator.phase == phase + 1 and not ir.met]
+    parts = []
+    for ir in blocking[:3]:
+        gaps = ", ".join(f"{qq.id} '{_answer_word(a)}'" for qq, a in ir.gaps()[:4])
+        parts.append(f"indicator {ir.indicator.id} '{ir.indicator.name}' {ir.status} is ({gaps})")
+    more = f" en nog {len(blocking) - 3} andere" if len(blocking) > 3 else ""
+    return f"{reached}; fase {phase + 1} nog niet omdat " + "; ".join(parts) + more + "."
+
+
+def score(measurement: Measurement, questionnaire: Questionnaire) -> Result:
+    q = questionnaire
+    top = q.top_phase
+    pillars: list[PillarResult] = []
+    findings = list(measurement.findings)
+    for pillar in q.pillars:
+        irs = []
+        for ind in q.indicators_of(pillar.id):
+            pairs = [(qq, measurement.answers.get(qq.id) or _missing(qq)) for qq in q.questions_of(ind.id)]
+            status, mean = indicator_status([a for _, a in pairs])
+            irs.append(IndicatorResult(ind, status, mean, pairs))
+        met_by_phase = {n: all(ir.met for ir in irs if ir.indicator.phase == n) for n in range(1, top + 1)}
+        phase = reached_phase(met_by_phase, top)
+        applicable = [a for ir in irs for _, a in ir.answers if a.kind != NVT]
+        judgeable = bool(applicable)
+        if not judgeable:
+            findings.append(finding("pijler_niet_te_beoordelen", file=measurement.source, pijler=pillar.name))
+        score_pct = (100.0 * sum(a.value if a.kind == VALUE and a.value is not None else 0.0
+                                 for a in applicable) / len(applicable)) if applicable else None
+        next_phase = phase + 1 if phase < top else None
+        progress = None
+        if next_phase is not None:
+            nxt = [ir for ir in irs if ir.indicator.phase == next_phase]
+            progress = 100.0 * sum(ir.met for ir in nxt) / len(nxt) if nxt else None
+        stones = [ir.indicator.id for ir in irs if ir.indicator.phase > phase + 1 and ir.met]
+        ambitie = measurement.ambitie.get(pillar.id)
+        all_answers = [a for ir in irs for _, a in ir.answers]
+        pillars.append(PillarResult(
+            pillar, phase, q.phase_name(phase), score_pct, progress, next_phase, stones, ambitie,
+            (ambitie - phase) if ambitie is not None else None, judgeable,
+            _explain(q, phase, irs, judgeable), irs,
+            sum(a.kind not in (EMPTY, INVALID) for a in all_answers), len(all_answers)))
+    return Result(q, measurement, pillars, improvements(pillars), findings)
+
+
+def improvements(pillars: list[PillarResult]) -> list[Improvement]:
+    """Indicators between each pillar and its next phase (and its ambitie), foundations first."""
+    out = []
+    for order, pr in enumerate(pillars):
+        if pr.next_phase is None:
+            continue
+        target = max(pr.next_phase, pr.ambitie or 0)
+        for ir in pr.indicators:
+            n = ir.indicator.phase
+            if pr.phase < n <= target and not ir.met:
+                reason = (f"nodig voor fase {n}" if n == pr.next_phase else f"nodig voor ambitie fase {pr.ambitie}")
+                out.append((n, order, Improvement(pr.pillar, ir, reason)))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return [imp for _, _, imp in out]

@@ -1,0 +1,434 @@
+"""Write the fill-in workbook (xlsxwriter) from a Questionnaire.
+
+The workbook computes, while it is being filled in, the same rule as scoring.py: hidden
+helper columns turn each answer into kind/value, a hidden sheet folds them per indicator and
+per pillar, and the defined names piramide_fase_1.. hold the live phase per pillar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from . import __version__
+from . import labels as L
+from .answers import normalize
+from .measurement import Measurement
+from .scoring import MET, Result, score
+from .model import Questionnaire
+from .output import atomic_path
+
+# Vragen sheet columns (0-based).
+C_ID, C_PILLAR, C_PHASE, C_IND, C_Q, C_HELP, C_ANS, C_REM, C_SRC = range(9)
+# Hidden helper columns: indicator id, pillar id, kind, value, applicable, ja, unknown, answered.
+H_IND, H_PIL, H_KIND, H_VAL, H_APP, H_JA, H_UNK, H_DONE = range(10, 18)
+
+HEADERS = [L.COL_ID, "Pijler", "Fase", "Indicator", "Vraag", "Uitleg bij de vraag", L.COL_ANSWER,
+           L.COL_REMARK, "Bron"]
+
+
+def _formats(wb):
+    base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
+    f = lambda **kw: wb.add_format({**base, **kw})  # noqa: E731
+    return {
+        "title": f(bold=True, font_size=16, font_color="#1F3864"),
+        "subtitle": f(italic=True, font_color="#595959", text_wrap=True),
+        "h2": f(bold=True, font_size=12, font_color="#1F3864", bottom=1),
+        "label": f(bold=True),
+        "input": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000"),
+        "input_date": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", num_format="dd-mm-yyyy", align="left"),
+        "head": f(bold=True, bg_color="#1F3864", font_color="#FFFFFF", text_wrap=True, border=1),
+        "band": f(bold=True, font_size=11, bg_color="#D9E1F2", border=1),
+        "cell": f(text_wrap=True, border=1, border_color="#BFBFBF"),
+        "cell_c": f(text_wrap=True, border=1, border_color="#BFBFBF", align="center"),
+        "small": f(text_wrap=True, border=1, border_color="#BFBFBF", font_size=8, font_color="#595959"),
+        "answer": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", align="center", bold=True),
+        "remark": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", text_wrap=True),
+        "text": f(text_wrap=True),
+        "pct": f(num_format="0%", border=1, border_color="#BFBFBF", align="center"),
+        "num_c": f(border=1, border_color="#BFBFBF", align="center"),
+        "bold_c": f(bold=True, border=1, border_color="#BFBFBF", align="center"),
+        "block": f(border=1, border_color="#BFBFBF", align="center", font_size=12),
+        "reached": wb.add_format({"bg_color": "#2E75B6", "font_color": "#FFFFFF", "bold": True}),
+        "ok": wb.add_format({"bg_color": "#E2EFDA"}),
+        "part": wb.add_format({"bg_color": "#FCE4D6"}),
+    }
+
+
+def ambitie_choices(q: Questionnaire) -> list[str]:
+    return [f"{p.number} - {p.name}" for p in q.phases]
+
+
+def write_template(q: Questionnaire, path: str | Path, filled: Measurement | None = None,
+                   raw_answers: dict[str, tuple[object, str]] | None = None, cached: bool = True) -> Path:
+    """Write the fill-in workbook atomically. `filled`/`raw_answers` pre-fill it (examples, tests):
+    raw_answers maps question id -> (cell value as a person typed it, toelichting).
+
+    Formula cells carry the engine's values as their cached results, so a program that does not
+    recalculate on load (LibreOffice's default for xlsx) still shows the right phase; Excel
+    recalculates anyway. `cached=False` leaves zeros, for tests that must see a real recalculation."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        fmt = _formats(wb)
+        wb.set_properties({"title": f"{q.title}: invulwerkboek", "subject": "Weerbaarheid tegen ondermijning",
+                           "comments": f"Gemaakt met piramide {__version__}"})
+        front = wb.add_worksheet(L.SHEET_FRONT)
+        overview = wb.add_worksheet(L.SHEET_OVERVIEW)
+        questions = wb.add_worksheet(L.SHEET_QUESTIONS)
+        calc = wb.add_worksheet(L.SHEET_CALC)
+        lists = wb.add_worksheet(L.SHEET_LISTS)
+        info = wb.add_worksheet(L.SHEET_INFO)
+
+        raw_answers = raw_answers or {}
+        result = _expected(q, filled, raw_answers) if cached else None
+        lookup_range, ambitie_range = _write_lists(q, lists)
+        ambitie_cells = _write_front(q, front, fmt, ambitie_range, filled)
+        first, last = _write_questions(q, questions, fmt, lookup_range, filled, raw_answers, result)
+        phase_cells = _write_calc(q, calc, first, last, result)
+        _write_overview(q, overview, fmt, phase_cells, ambitie_cells, first, last, result)
+        for n, cell in enumerate(phase_cells, 1):
+            wb.define_name(f"piramide_fase_{n}", f"={L.SHEET_CALC}!{cell}")
+        info.write_row(0, 0, ["sleutel", "waarde"])
+        for r, (k, v) in enumerate([(L.INFO_ID, q.id), (L.INFO_VERSION, q.version),
+                                    ("gemaakt_met", f"piramide {__version__}")], 1):
+            info.write_string(r, 0, k)
+            info.write_string(r, 1, v)
+        for ws in (calc, lists, info):
+            ws.hide()
+            ws.protect()
+        front.activate()
+        wb.close()
+    return path
+
+
+def _write_lists(q: Questionnaire, ws) -> tuple[str, str]:
+    """Answer forms per scale (key 'scale|form' -> value, kind) and the ambitie choices."""
+    ws.write_row(0, 0, ["sleutel", "waarde", "soort", "", "ambitie"])
+    r = 1
+    for s in q.scales:
+        for o in s.options:
+            for form in dict.fromkeys([o.label, *o.aliases]):
+                ws.write_string(r, 0, f"{s.id}|{L.norm(form)}")
+                if o.value is None:
+                    ws.write_string(r, 1, "")
+                else:
+                    ws.write_number(r, 1, o.value)
+                ws.write_string(r, 2, o.kind)
+                r += 1
+    for i, choice in enumerate(ambitie_choices(q), 1):
+        ws.write_string(i, 4, choice)
+    return (f"{L.SHEET_LISTS}!$A$2:$C${r}",
+            f"={L.SHEET_LISTS}!$E$2:$E${len(q.phases) + 1}")
+
+
+def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 34)
+    ws.set_column(2, 2, 62)
+    ws.merge_range(0, 0, 0, 2, f"{q.title}: invulwerkboek", fmt["title"])
+    ws.merge_range(1, 0, 1, 2, f"Vragenlijst {q.id}, versie {q.version}. {q.note}", fmt["subtitle"])
+    ws.set_row(1, 30)
+    ws.write(3, 0, "Over de meting", fmt["h2"])
+    meta_rows = {}
+    for i, (key, label) in enumerate(L.META.items()):
+        row = 4 + i
+        meta_rows[key] = row
+        ws.write_string(row, 0, label, fmt["label"])
+        value = getattr(filled, key, "") if filled else ""
+        if key == "datum":
+            if isinstance(value, dt.date):
+                ws.write_datetime(row, 1, dt.datetime.combine(value, dt.time()), fmt["input_date"])
+            else:
+                ws.write_blank(row, 1, None, fmt["input_date"])
+            ws.write_string(row, 2, "Bijvoorbeeld 15-03-2026.", fmt["text"])
+        else:
+            ws.write_string(row, 1, str(value or ""), fmt["input"]) if value else ws.write_blank(row, 1, None, fmt["input"])
+    ws.data_validation(meta_rows["soort"], 1, meta_rows["soort"], 1,
+                       {"validate": "list", "source": L.SOORTEN, "error_title": "Soort meting",
+                        "error_message": "Kies 0-meting of vervolgmeting."})
+    ws.write_string(meta_rows["soort"], 2, "De eerste meting is de 0-meting; latere metingen zijn vervolgmetingen.", fmt["text"])
+    ws.data_validation(meta_rows["datum"], 1, meta_rows["datum"], 1,
+                       {"validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1),
+                        "error_title": "Datum meting", "error_message": "Vul een datum in, bijvoorbeeld 15-03-2026."})
+
+    row = 4 + len(L.META) + 1
+    ws.write(row, 0, "Ambitie per pijler", fmt["h2"])
+    ws.write_string(row, 2, "De fase die de gemeente wil bereiken (gewenste situatie uit de weerbaarheidsscan).", fmt["text"])
+    ambitie_cells = []
+    for i, p in enumerate(q.pillars):
+        r = row + 1 + i
+        ws.write_string(r, 0, f"{L.AMBITIE_PREFIX}{p.name}", fmt["label"])
+        amb = filled.ambitie.get(p.id) if filled else None
+        if amb:
+            ws.write_string(r, 1, ambitie_choices(q)[amb - 1], fmt["input"])
+        else:
+            ws.write_blank(r, 1, None, fmt["input"])
+        ws.data_validation(r, 1, r, 1, {"validate": "list", "source": ambitie_range,
+                                        "error_title": "Ambitie", "error_message": "Kies een fase uit de lijst."})
+        ambitie_cells.append(f"{L.SHEET_FRONT}!{xl_rowcol_to_cell(r, 1, True, True)}")
+    ws.set_column(0, 0, 40)
+
+    row += len(q.pillars) + 2
+    ws.write(row, 0, "Zo vult u in", fmt["h2"])
+    steps = [
+        "Vul de gele cellen in; de rest van het werkboek is beveiligd tegen per ongeluk wijzigen (zonder wachtwoord).",
+        f"Beantwoord op het blad '{L.SHEET_QUESTIONS}' iedere vraag met ja, deels, nee, n.v.t. of weet niet (keuzelijst).",
+        "n.v.t. telt niet mee; 'weet niet' telt als niet behaald en wordt gemeld als kennisleemte. Laat geen vraag leeg.",
+        f"Het blad '{L.SHEET_OVERVIEW}' laat tijdens het invullen zien hoeveel vragen beantwoord zijn en welke fase elke pijler haalt.",
+        "Een pijler bereikt een fase als alle indicatoren van die fase én van alle lagere fasen behaald zijn: een piramide bouw je van onderaf.",
+        "Sla het bestand op als .xlsx en lever het aan bij het RIEC; daar maakt 'piramide score' er een dashboard van.",
+    ]
+    for i, s in enumerate(steps, 1):
+        ws.write_string(row + i, 0, f"{i}.", fmt["label"])
+        ws.merge_range(row + i, 1, row + i, 2, s, fmt["text"])
+        ws.set_row(row + i, 26)
+    row += len(steps) + 2
+    ws.write(row, 0, "De fasen van de piramide", fmt["h2"])
+    for i, p in enumerate(reversed(q.phases), 1):
+        ws.write_string(row + i, 0, f"Fase {p.number}: {p.name}", fmt["label"])
+        ws.merge_range(row + i, 1, row + i, 2, p.description, fmt["text"])
+        ws.set_row(row + i, 26)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+    ws.set_paper(9)
+    ws.set_portrait()
+    ws.fit_to_pages(1, 1)
+    ws.set_margins(0.5, 0.5, 0.6, 0.6)
+    ws.set_footer("&L&8Vertrouwelijk&R&8&P / &N")
+    return ambitie_cells
+
+
+def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> tuple[int, int]:
+    widths = {C_ID: 7, C_PILLAR: 6, C_PHASE: 5, C_IND: 24, C_Q: 58, C_HELP: 34, C_ANS: 11, C_REM: 36, C_SRC: 18}
+    for c, w in widths.items():
+        ws.set_column(c, c, w)
+    ws.set_column(H_IND, H_DONE, 9, None, {"hidden": True})
+    ws.write_row(0, 0, HEADERS, fmt["head"])
+    ws.write_row(0, H_IND, ["ind", "pijler", "soort", "waarde", "telt", "ja", "onbekend", "beantwoord"])
+    ws.set_row(0, 28)
+    ws.freeze_panes(1, 2)
+    row = 1
+    first = None
+    labels = {s.id: ", ".join(s.labels()) for s in q.scales}
+    for pn, pillar in enumerate(q.pillars, 1):
+        ws.merge_range(row, 0, row, C_SRC, f"Pijler {pn}: {pillar.name}", fmt["band"])
+        ws.set_row(row, 18)
+        row += 1
+        for ind in sorted(q.indicators_of(pillar.id), key=lambda i: i.phase):
+            for qq in q.questions_of(ind.id):
+                first = row if first is None else first
+                r1 = row + 1
+                ws.write_string(row, C_ID, qq.id, fmt["cell_c"])
+                ws.write_string(row, C_PILLAR, pillar.id, fmt["cell_c"])
+                ws.write_number(row, C_PHASE, ind.phase, fmt["cell_c"])
+                ws.write_string(row, C_IND, f"{ind.id} {ind.name}", fmt["cell"])
+                ws.write_string(row, C_Q, qq.text, fmt["cell"])
+                ws.write_string(row, C_HELP, qq.help, fmt["small"])
+                ws.write_string(row, C_SRC, f"{qq.source[:3]} {qq.section}".strip(), fmt["small"])
+                value, remark = _prefill(qq.id, filled, raw_answers)
+                if value is None or value == "":
+                    ws.write_blank(row, C_ANS, None, fmt["answer"])
+                elif isinstance(value, bool):
+                    ws.write_boolean(row, C_ANS, value, fmt["answer"])
+                elif isinstance(value, (int, float)):
+                    ws.write_number(row, C_ANS, value, fmt["answer"])
+                else:
+                    ws.write_string(row, C_ANS, str(value), fmt["answer"])
+                if remark:
+                    ws.write_string(row, C_REM, remark, fmt["remark"])
+                else:
+                    ws.write_blank(row, C_REM, None, fmt["remark"])
+                ws.data_validation(row, C_ANS, row, C_ANS, {
+                    "validate": "list", "source": q.scale(qq.scale_id).labels(),
+                    "error_title": "Antwoord", "error_message": f"Kies {labels[qq.scale_id]}.",
+                    "input_title": qq.id, "input_message": "Kies een antwoord uit de lijst."})
+                ans = xl_rowcol_to_cell(row, C_ANS)
+                kind = f"{xl_col_to_name(H_KIND)}{r1}"
+                val = f"{xl_col_to_name(H_VAL)}{r1}"
+                key = f'"{qq.scale_id}|"&LOWER(TRIM({ans}))'
+                ws.write_string(row, H_IND, ind.id)
+                ws.write_string(row, H_PIL, pillar.id)
+                cache = _answer_cache(result, qq.id)
+                ws.write_formula(row, H_KIND, f'=IF(TRIM({ans})="","leeg",IFERROR(VLOOKUP({key},{lookup_range},3,FALSE),"ongeldig"))', None, cache[0])
+                ws.write_formula(row, H_VAL, f'=IF({kind}="nvt","",IF({kind}="waarde",VLOOKUP({key},{lookup_range},2,FALSE),0))', None, cache[1])
+                ws.write_formula(row, H_APP, f'=IF({kind}="nvt",0,1)', None, cache[2])
+                ws.write_formula(row, H_JA, f'=IF({kind}="waarde",IF({val}=1,1,0),0)', None, cache[3])
+                ws.write_formula(row, H_UNK, f'=IF(OR({kind}="leeg",{kind}="onbekend",{kind}="ongeldig"),1,0)', None, cache[4])
+                ws.write_formula(row, H_DONE, f'=IF(OR({kind}="leeg",{kind}="ongeldig"),0,1)', None, cache[5])
+                ws.set_row(row, 40)
+                row += 1
+    last = row - 1
+    ws.conditional_format(first, C_ANS, last, C_ANS, {"type": "cell", "criteria": "==", "value": '"ja"', "format": fmt["ok"]})
+    ws.conditional_format(first, C_ANS, last, C_ANS, {"type": "cell", "criteria": "==", "value": '"deels"', "format": fmt["part"]})
+    ws.autofilter(0, 0, last, C_SRC)
+    ws.protect("", {"autofilter": True, "format_columns": True, "format_rows": True,
+                    "select_locked_cells": True, "select_unlocked_cells": True})
+    ws.repeat_rows(0)
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(0.4, 0.4, 0.5, 0.5)
+    ws.set_footer(f"&L&8{q.title} {q.version} - vertrouwelijk&R&8&P / &N")
+    return first, last
+
+
+def _prefill(qid, filled, raw_answers):
+    if qid in raw_answers:
+        return raw_answers[qid]
+    if filled and qid in filled.answers:
+        a = filled.answers[qid]
+        return (a.raw or a.label), a.remark
+    return None, ""
+
+
+def _rng(col: int, first: int, last: int) -> str:
+    c = xl_col_to_name(col)
+    return f"{L.SHEET_QUESTIONS}!${c}${first + 1}:${c}${last + 1}"
+
+
+def _write_calc(q, ws, first, last, result) -> list[str]:
+    """Per indicator: counts and status; per pillar: phase by the pyramid rule. Returns the
+    phase cells in pillar order."""
+    ind_col, pil_col = _rng(H_IND, first, last), _rng(H_PIL, first, last)
+    app, ja, unk, val = (_rng(c, first, last) for c in (H_APP, H_JA, H_UNK, H_VAL))
+    ws.write_row(0, 0, ["indicator", "pijler", "fase", "telt", "ja", "onbekend", "som", "status", "behaald"])
+    n = len(q.indicators)
+    for i, ind in enumerate(q.indicators, 1):
+        r = i + 1
+        c = _indicator_cache(result, q, ind.id)
+        ws.write_string(i, 0, ind.id)
+        ws.write_string(i, 1, ind.pillar_id)
+        ws.write_number(i, 2, ind.phase)
+        ws.write_formula(i, 3, f"=SUMIFS({app},{ind_col},A{r})", None, c[0])
+        ws.write_formula(i, 4, f"=SUMIFS({ja},{ind_col},A{r})", None, c[1])
+        ws.write_formula(i, 5, f"=SUMIFS({unk},{ind_col},A{r})", None, c[2])
+        ws.write_formula(i, 6, f"=SUMIFS({val},{ind_col},A{r})", None, c[3])
+        ws.write_formula(i, 7, f'=IF(D{r}=0,"n.v.t.",IF(E{r}=D{r},"behaald",IF(E{r}+F{r}=D{r},"onbekend",IF(G{r}>0,"deels","niet behaald"))))', None, c[4])
+        ws.write_formula(i, 8, f'=IF(OR(H{r}="behaald",H{r}="n.v.t."),1,0)', None, c[5])
+    top = q.top_phase
+    base = n + 3
+    head = ["pijler", "naam"] + [f"fase {k} behaald" for k in range(1, top + 1)] + \
+           [f"t/m fase {k}" for k in range(1, top + 1)] + ["fase", "telt", "som", "score", "beantwoord", "vragen"]
+    ws.write_row(base, 0, head)
+    ids, phases, met = f"$B$2:$B${n + 1}", f"$C$2:$C${n + 1}", f"$I$2:$I${n + 1}"
+    cells = []
+    for i, p in enumerate(q.pillars):
+        row = base + 1 + i
+        r = row + 1
+        pc = _pillar_cache(result, q, p.id)
+        ws.write_string(row, 0, p.id)
+        ws.write_string(row, 1, p.name)
+        for k in range(1, top + 1):
+            ws.write_formula(row, 1 + k, f'=IF(COUNTIFS({ids},$A{r},{phases},{k},{met},0)=0,1,0)', None, pc["met"][k - 1])
+            cum = f"{xl_col_to_name(1 + k)}{r}" if k == 1 else \
+                f"{xl_col_to_name(1 + top + k - 1)}{r}*{xl_col_to_name(1 + k)}{r}"
+            ws.write_formula(row, 1 + top + k, f"={cum}", None, pc["cum"][k - 1])
+        c_phase = 2 + 2 * top
+        ws.write_formula(row, c_phase, f"=SUM({xl_col_to_name(2 + top)}{r}:{xl_col_to_name(1 + 2 * top)}{r})", None, pc["phase"])
+        ws.write_formula(row, c_phase + 1, f"=SUMIFS({app},{pil_col},$A{r})", None, pc["telt"])
+        ws.write_formula(row, c_phase + 2, f"=SUMIFS({val},{pil_col},$A{r})", None, pc["som"])
+        t, s = f"{xl_col_to_name(c_phase + 1)}{r}", f"{xl_col_to_name(c_phase + 2)}{r}"
+        ws.write_formula(row, c_phase + 3, f'=IF({t}=0,"",{s}/{t})', None, pc["score"])
+        ws.write_formula(row, c_phase + 4, f"=SUMIFS({_rng(H_DONE, first, last)},{pil_col},$A{r})", None, pc["done"])
+        ws.write_formula(row, c_phase + 5, f'=COUNTIF({pil_col},$A{r})', None, pc["n"])
+        cells.append(xl_rowcol_to_cell(row, c_phase, True, True))
+    return cells
+
+
+def _write_overview(q, ws, fmt, phase_cells, ambitie_cells, first, last, result):
+    top = q.top_phase
+    ws.set_column(0, 0, 36)
+    ws.set_column(1, 2, 12)
+    ws.set_column(3, 3, 18)
+    ws.set_column(4, 5, 10)
+    ws.set_column(6, 6, 10)
+    ws.set_column(7, 6 + top, 5)
+    ws.merge_range(0, 0, 0, 6 + top, "Overzicht tijdens het invullen", fmt["title"])
+    ws.merge_range(1, 0, 1, 6 + top, "Dit blad rekent mee terwijl u invult. De officiële uitslag met toelichting "
+                   "maakt het RIEC met 'piramide score'.", fmt["subtitle"])
+    ws.set_row(1, 28)
+    done_all = f"SUM({_rng(H_DONE, first, last)})"
+    ws.write_string(3, 0, "Beantwoorde vragen", fmt["label"])
+    done_n = sum(_pillar_cache(result, q, p.id)["done"] for p in q.pillars)
+    ws.write_formula(3, 1, f"={done_all}", fmt["bold_c"], done_n)
+    ws.write_string(3, 2, f"van {len(q.questions)}", fmt["text"])
+    ws.write_formula(3, 3, f"={done_all}/{len(q.questions)}", fmt["pct"], done_n / len(q.questions))
+    head = ["Pijler", "Beantwoord", "Fase", "Fasenaam", "Score", "Ambitie", "Verschil"] + \
+           [f"F{k}" for k in range(1, top + 1)]
+    ws.write_row(5, 0, head, fmt["head"])
+    names = ",".join(f'"{n}"' for n in ["Geen fase"] + [p.name for p in q.phases])
+    for i, p in enumerate(q.pillars):
+        row = 6 + i
+        r = row + 1
+        calc_row = int(phase_cells[i].split("$")[-1])
+        c = lambda off: f"{L.SHEET_CALC}!${xl_col_to_name(2 + 2 * top + off)}${calc_row}"  # noqa: E731
+        pc = _pillar_cache(result, q, p.id)
+        amb = result.measurement.ambitie.get(p.id) if result else None
+        ws.write_string(row, 0, p.name, fmt["cell"])
+        ws.write_formula(row, 1, f'={c(4)}&" / "&{c(5)}', fmt["num_c"], f"{pc['done']} / {pc['n']}")
+        ws.write_formula(row, 2, f"={L.SHEET_CALC}!{phase_cells[i]}", fmt["bold_c"], pc["phase"])
+        ws.write_formula(row, 3, f"=CHOOSE(C{r}+1,{names})", fmt["num_c"], q.phase_name(pc["phase"]) if pc["phase"] else "Geen fase")
+        ws.write_formula(row, 4, f'=IF({c(3)}="","n.v.t.",{c(3)})', fmt["pct"], "n.v.t." if pc["score"] == "" else pc["score"])
+        ws.write_formula(row, 5, f'=IFERROR(VALUE(LEFT({ambitie_cells[i]},FIND(" ",{ambitie_cells[i]}&" ")-1)),"")', fmt["num_c"], amb if amb else "")
+        ws.write_formula(row, 6, f'=IF(F{r}="","",F{r}-C{r})', fmt["num_c"], (amb - pc["phase"]) if amb else "")
+        for k in range(1, top + 1):
+            ws.write_formula(row, 6 + k, f'=IF($C{r}>={k},"■","")', fmt["block"], "■" if pc["phase"] >= k else "")
+        ws.set_row(row, 20)
+    rng = (6, 7, 5 + len(q.pillars), 6 + top)
+    ws.conditional_format(*rng, {"type": "cell", "criteria": "==", "value": '"■"', "format": fmt["reached"]})
+    note = 6 + len(q.pillars) + 1
+    ws.merge_range(note, 0, note + 1, 6 + top,
+                   "Fase: de hoogste fase waarvan alle indicatoren, en die van alle lagere fasen, behaald zijn "
+                   "(0 = nog geen fase). Score: gemiddelde waarde van de toepasselijke vragen "
+                   "(ja = 1, deels = 0,5, nee, weet niet en leeg = 0; n.v.t. telt niet mee).", fmt["subtitle"])
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 1)
+
+
+# --- cached results: the engine's values for the formula cells -----------------------------
+
+def _expected(q: Questionnaire, filled: Measurement | None, raw_answers) -> Result:
+    m = Measurement(ambitie=dict(filled.ambitie) if filled else {})
+    for qq in q.questions:
+        value, remark = _prefill(qq.id, filled, raw_answers)
+        m.answers[qq.id] = normalize(q.scale(qq.scale_id), qq.id, value, remark or "")
+    return score(m, q)
+
+
+def _answer_cache(result: Result | None, qid: str) -> tuple:
+    if result is None:
+        return (0, 0, 0, 0, 0, 0)
+    a = result.measurement.answers[qid]
+    nvt = a.kind == "nvt"
+    value = "" if nvt else (a.value if a.kind == "waarde" else 0)
+    return (a.kind, value, 0 if nvt else 1, int(a.kind == "waarde" and a.value == 1),
+            int(a.kind in ("leeg", "onbekend", "ongeldig")), int(a.kind not in ("leeg", "ongeldig")))
+
+
+def _indicator_cache(result: Result | None, q: Questionnaire, iid: str) -> tuple:
+    if result is None:
+        return (0, 0, 0, 0, 0, 0)
+    ir = result.indicator(iid)
+    rows = [_answer_cache(result, qq.id) for qq in q.questions_of(iid)]
+    return (sum(r[2] for r in rows), sum(r[3] for r in rows), sum(r[4] for r in rows),
+            sum(r[1] for r in rows if r[1] != ""), ir.status, int(ir.status in MET))
+
+
+def _pillar_cache(result: Result | None, q: Questionnaire, pid: str) -> dict:
+    top = q.top_phase
+    if result is None:
+        return {"met": [0] * top, "cum": [0] * top, "phase": 0, "telt": 0, "som": 0, "score": "", "done": 0, "n": 0}
+    pr = result.pillar(pid)
+    met = [int(all(ir.met for ir in pr.indicators if ir.indicator.phase == k)) for k in range(1, top + 1)]
+    cum = [int(k <= pr.phase) for k in range(1, top + 1)]
+    rows = [_answer_cache(result, qq.id) for ir in pr.indicators for qq, _ in ir.answers]
+    telt = sum(r[2] for r in rows)
+    som = sum(r[1] for r in rows if r[1] != "")
+    return {"met": met, "cum": cum, "phase": pr.phase, "telt": telt, "som": som,
+            "score": (som / telt) if telt else "", "done": pr.answered, "n": pr.total}
