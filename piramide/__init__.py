@@ -1,4 +1,32 @@
 """piramide: measure a municipality's resilience against undermining crime with the
-Piramide Fitte Gemeenten. Everything runs locally."""
+Piramide Fitte Gemeenten. Everything runs locally.
+
+    >>> import piramide
+    >>> result = piramide.score("voorbeeldstad-vervolgmeting-2026-03-18.xlsx")
+    >>> result.pillar("BO").phase
+    >>> result.to_frame()          # pandas, one row per indicator
+
+Imports are lazy so that `import piramide` and a single `piramide score` stay fast.
+"""
 
 __version__ = "0.1.0"
+
+
+def load_questionnaire(name_or_path=None):
+    """A questionnaire definition by built-in name or path (default: the 105-question piramide)."""
+    from .questionnaire import load
+    return load(name_or_path)
+
+
+def read(path, questionnaire=None):
+    """Read a filled workbook into a Measurement (answers, metadata, findings)."""
+    from .reader import read as _read
+    q = questionnaire if hasattr(questionnaire, "questions") else load_questionnaire(questionnaire)
+    return _read(path, q)
+
+
+def score(path, questionnaire=None):
+    """Read and score a filled workbook; returns a scoring.Result with to_dict() and to_frame()."""
+    from .scoring import score as _score
+    q = questionnaire if hasattr(questionnaire, "questions") else load_questionnaire(questionnaire)
+    return _score(read(path, q), q)

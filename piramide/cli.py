@@ -98,6 +98,124 @@ def example(questionnaire_name, folder, force):
         _fail(str(exc))
 
 
+UNCERTAIN = {"antwoord_leeg", "antwoord_weet_niet"}
+
+
+def _report(findings, strict: bool) -> bool:
+    """Print findings one per line (stderr); True when this file must not be scored."""
+    blocking = False
+    for f in findings:
+        line = f.render()
+        if strict and f.code in UNCERTAIN and f.severity != "fout":
+            line = "fout (--strict): " + line.split(": ", 1)[1]
+            blocking = True
+        click.echo(line, err=True)
+    return blocking or has_errors(findings)
+
+
+def _read_all(files, q, strict):
+    """Read and score each file; bad files are reported and skipped, never fatal to the batch."""
+    from .reader import ReadError, read
+    from .scoring import score as score_one
+    results, failed = [], []
+    for path in files:
+        try:
+            m = read(path, q)
+        except ReadError as exc:
+            click.echo(f"fout: {exc}", err=True)
+            failed.append(path)
+            continue
+        r = score_one(m, q)
+        if _report(r.findings, strict):
+            failed.append(path)
+            continue
+        results.append(r)
+    return results, failed
+
+
+FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+@main.command()
+@FILES
+@QUESTIONNAIRE_OPTION
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Map voor de dashboards (standaard output/), of bij één bestand een .xlsx-pad.")
+@click.option("--json", "json_path", metavar="PAD|-", default=None,
+              help="Schrijf de uitslag ook als JSON (naar een bestand, of '-' voor het scherm).")
+@click.option("--strict", is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout: geen dashboard.")
+@click.option("--force", is_flag=True, help="Bestaande dashboards vervangen.")
+def score(files, questionnaire_name, output, json_path, strict, force):
+    """Lees ingevulde piramides en schrijf per gemeente een dashboard.
+
+    Meldingen (ongeldige of lege antwoorden, ontbrekende vragen) komen op het scherm met
+    bestand, blad en cel. Bij fouten wordt voor dat bestand geen dashboard gemaakt en is de
+    exitcode 1; de andere bestanden worden gewoon verwerkt.
+
+    \b
+    Voorbeeld:
+      piramide score output/voorbeeldstad-vervolgmeting-2026-03-18.xlsx
+      piramide score gemeente.xlsx -o dashboards/ --json uitslag.json
+    """
+    import json
+
+    from .dashboard import default_name, write_dashboard
+    q = _load_questionnaire(questionnaire_name)
+    say = (lambda msg: click.echo(msg, err=True)) if json_path == "-" else click.echo
+    results, failed = _read_all(files, q, strict)
+    single_file = output is not None and output.suffix.lower() in (".xlsx", ".xlsm")
+    if single_file and len(files) > 1:
+        raise click.UsageError("-o met een .xlsx-naam kan alleen bij één invoerbestand; geef een map op.")
+    for r in results:
+        target = output if single_file else (output or Path("output")) / default_name(r)
+        try:
+            check_target(target, inputs=files, force=force)
+            write_dashboard(r, target)
+        except OutputError as exc:
+            click.echo(f"fout: {exc}", err=True)
+            failed.append(Path(r.measurement.source))
+            continue
+        phases = ", ".join(f"{p.pillar.id} {p.phase}" for p in r.pillars)
+        say(f"Dashboard geschreven: {target} ({r.measurement.gemeente}, fasen {phases})")
+    if json_path:
+        payload = [r.to_dict() for r in results]
+        text = json.dumps(payload[0] if len(files) == 1 and payload else payload, ensure_ascii=False, indent=2)
+        if json_path == "-":
+            click.echo(text)
+        else:
+            from .output import atomic_path
+            try:
+                check_target(json_path, inputs=files, force=True)
+                with atomic_path(json_path) as tmp:
+                    tmp.write_text(text, encoding="utf-8")
+            except OutputError as exc:
+                _fail(str(exc))
+    if failed:
+        _fail(f"{len(failed)} van {len(files)} bestand(en) niet verwerkt; zie de meldingen hierboven.")
+
+
+@main.command()
+@FILES
+@QUESTIONNAIRE_OPTION
+@click.option("--strict", is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
+def check(files, questionnaire_name, strict):
+    """Controleer ingevulde piramides zonder iets te schrijven: alleen de meldingen.
+
+    \b
+    Voorbeeld:
+      piramide check gemeente.xlsx
+    """
+    q = _load_questionnaire(questionnaire_name)
+    results, failed = _read_all(files, q, strict)
+    for r in results:
+        m = r.measurement
+        warn = sum(f.severity != "fout" for f in r.findings)
+        click.echo(f"{m.source}: in orde ({m.gemeente}, {m.datum:%d-%m-%Y}, {len(m.answers)} vragen gevonden"
+                   + (f", {warn} waarschuwing(en))" if warn else ")"))
+    if failed:
+        _fail(f"{len(failed)} van {len(files)} bestand(en) met fouten; herstel ze en controleer opnieuw.")
+
+
 @main.group()
 def questionnaire():
     """Vragenlijst-definities bekijken en controleren."""

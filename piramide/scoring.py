@@ -163,7 +163,7 @@ def score(measurement: Measurement, questionnaire: Questionnaire) -> Result:
         if next_phase is not None:
             nxt = [ir for ir in irs if ir.indicator.phase == next_phase]
             progress = 100.0 * sum(ir.met for ir in nxt) / len(nxt) if nxt else None
-        stones = [ir.indicator.id for ir in irs if ir.indicator.phase > phase + 1 and ir.met]
+        stones = [ir.indicator.id for ir in irs if ir.indicator.phase > phase and ir.met]
         ambitie = measurement.ambitie.get(pillar.id)
         all_answers = [a for ir in irs for _, a in ir.answers]
         pillars.append(PillarResult(

@@ -1,0 +1,291 @@
+"""Write a municipality's dashboard workbook (xlsxwriter) from a Result.
+
+Every figure on the Dashboard sheet can be traced: Indicatoren lists the answers behind each
+status, Antwoorden the cell each answer came from, Over the source file's SHA-256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+
+from . import __version__
+from .output import atomic_path
+from .scoring import BEHAALD, DEELS, NIET_BEHAALD, NVT_STATUS, ONBEKEND, Result
+
+DARK, MID, LIGHT, GREY = "#1F3864", "#2E75B6", "#DDEBF7", "#F2F2F2"
+STATUS_FILL = {BEHAALD: "#C6E0B4", DEELS: "#FFE699", NIET_BEHAALD: "#F8CBAD", ONBEKEND: "#D9D9D9",
+               NVT_STATUS: "#FFFFFF"}
+
+
+def _fmt(wb):
+    base = {"font_name": "Calibri", "font_size": 10, "valign": "vcenter"}
+    f = lambda **kw: wb.add_format({**base, **kw})  # noqa: E731
+    return {
+        "title": f(bold=True, font_size=18, font_color=DARK),
+        "sub": f(font_color="#404040", font_size=10),
+        "h2": f(bold=True, font_size=12, font_color=DARK, bottom=1),
+        "reached": f(bold=True, bg_color=MID, font_color="#FFFFFF", align="center", border=2, border_color="#FFFFFF"),
+        "open": f(font_color="#7F7F7F", bg_color=GREY, align="center", border=2, border_color="#FFFFFF", pattern=1),
+        "stone": f(font_color=DARK, bg_color=LIGHT, align="center", border=2, border_color="#FFFFFF", italic=True),
+        "reached_amb": f(bold=True, bg_color=MID, font_color="#FFFFFF", align="center", border=5, border_color="#C00000"),
+        "open_amb": f(font_color="#404040", bg_color=GREY, align="center", border=5, border_color="#C00000"),
+        "stone_amb": f(font_color=DARK, bg_color=LIGHT, align="center", border=5, border_color="#C00000", italic=True),
+        "pname": f(bold=True, align="center", text_wrap=True, font_size=10, font_color=DARK),
+        "pinfo": f(align="center", font_size=9),
+        "pphase": f(align="center", bold=True, font_size=11),
+        "head": f(bold=True, bg_color=DARK, font_color="#FFFFFF", text_wrap=True, border=1, valign="top"),
+        "cell": f(text_wrap=True, border=1, border_color="#BFBFBF", valign="top"),
+        "cell_c": f(border=1, border_color="#BFBFBF", align="center", valign="top"),
+        "pct": f(border=1, border_color="#BFBFBF", align="center", num_format="0%", valign="top"),
+        "date": f(border=1, border_color="#BFBFBF", num_format="dd-mm-yyyy", valign="top"),
+        "wrap": f(text_wrap=True, valign="top"),
+        "small": f(font_size=8, font_color="#595959", text_wrap=True, valign="top"),
+        "label": f(bold=True, valign="top"),
+        "input": f(border=1, border_color="#BFBFBF", bg_color="#FFF2CC", text_wrap=True, valign="top"),
+        "input_date": f(border=1, border_color="#BFBFBF", bg_color="#FFF2CC", num_format="dd-mm-yyyy", valign="top"),
+    }
+
+
+def default_name(r: Result) -> str:
+    from .report import slug
+    m = r.measurement
+    datum = m.datum.isoformat() if m.datum else "zonder-datum"
+    return f"{slug(m.gemeente)}-dashboard-{datum}.xlsx"
+
+
+def write_dashboard(r: Result, path: str | Path, trend=None) -> Path:
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False, "default_date_format": "dd-mm-yyyy"})
+        fmt = _fmt(wb)
+        m = r.measurement
+        wb.set_properties({"title": f"Piramide Fitte Gemeenten: {m.gemeente}", "subject": "Dashboard weerbaarheid",
+                           "comments": f"Gemaakt met piramide {__version__}. Vertrouwelijk."})
+        _dashboard(wb, wb.add_worksheet("Dashboard"), fmt, r)
+        _improvements(wb.add_worksheet("Verbeterpunten"), fmt, r)
+        _indicators(wb, wb.add_worksheet("Indicatoren"), fmt, r)
+        _answers(wb.add_worksheet("Antwoorden"), fmt, r)
+        _findings(wb.add_worksheet("Meldingen"), fmt, r)
+        _about(wb.add_worksheet("Over"), fmt, r)
+        wb.close()
+    return path
+
+
+def _fmt_date(d: dt.date | None) -> str:
+    return d.strftime("%d-%m-%Y") if d else "datum onbekend"
+
+
+def _dashboard(wb, ws, fmt, r: Result):
+    q, m = r.questionnaire, r.measurement
+    n_ph = q.top_phase
+    width = 2 * n_ph + 1  # the bottom layer; each layer up is one column narrower on each side
+    gap = 1
+    n_cols = len(r.pillars) * (width + gap) - gap
+    ws.set_column(0, n_cols - 1, 2.6)
+    ws.hide_gridlines(2)
+    ws.merge_range(0, 0, 0, n_cols - 1, f"Piramide Fitte Gemeenten: {m.gemeente}", fmt["title"])
+    ws.set_row(0, 28)
+    sub = (f"Meting van {_fmt_date(m.datum)}" + (f" ({m.soort})" if m.soort else "") +
+           (f" · {m.regio}" if m.regio else "") + (f" · ingevuld door {m.ingevuld_door}" if m.ingevuld_door else "") +
+           f" · {q.label()}")
+    ws.merge_range(1, 0, 1, n_cols - 1, sub, fmt["sub"])
+    top_row = 3
+    for pi, pr in enumerate(r.pillars):
+        c0 = pi * (width + gap)
+        for k in range(1, n_ph + 1):
+            row = top_row + (n_ph - k)
+            inset = k - 1
+            a, b = c0 + inset, c0 + width - 1 - inset
+            reached = k <= pr.phase
+            stone = not reached and any(ir.met for ir in pr.indicators if ir.indicator.phase == k)
+            kind = "reached" if reached else ("stone" if stone else "open")
+            if pr.ambitie == k:
+                kind += "_amb"
+            text = f"{k}" + (" ✓" if reached else "") if b - a < 4 else \
+                f"{k} {q.phase_name(k)}" + (" ✓" if reached else "")
+            if b > a:
+                ws.merge_range(row, a, row, b, text, fmt[kind])
+            else:
+                ws.write_string(row, a, text, fmt[kind])
+        for k in range(n_ph):
+            ws.set_row(top_row + k, 22)
+        base = top_row + n_ph
+        ws.merge_range(base, c0, base, c0 + width - 1, pr.pillar.name, fmt["pname"])
+        phase_txt = f"Fase {pr.phase}: {pr.phase_name}" if pr.phase else "Nog geen fase"
+        if not pr.judgeable:
+            phase_txt = "Niet te beoordelen"
+        ws.merge_range(base + 1, c0, base + 1, c0 + width - 1, phase_txt, fmt["pphase"])
+        score = f"Score {pr.score:.0f}%" if pr.score is not None else "Score n.v.t."
+        prog = f" · naar fase {pr.next_phase}: {pr.progress:.0f}%" if pr.progress is not None else ""
+        ws.merge_range(base + 2, c0, base + 2, c0 + width - 1, score + prog, fmt["pinfo"])
+        if pr.ambitie:
+            amb = f"Ambitie fase {pr.ambitie}: " + (f"nog {pr.gap} fase{'n' if pr.gap != 1 else ''}" if pr.gap > 0
+                                                   else "bereikt")
+        else:
+            amb = "Geen ambitie opgegeven"
+        ws.merge_range(base + 3, c0, base + 3, c0 + width - 1, amb, fmt["pinfo"])
+        stones = f"Losse stenen: {', '.join(pr.loose_stones)}" if pr.loose_stones else ""
+        ws.merge_range(base + 4, c0, base + 4, c0 + width - 1, stones, fmt["pinfo"])
+    ws.set_row(top_row + n_ph, 30)
+    legend_row = top_row + n_ph + 5
+    ws.merge_range(legend_row, 0, legend_row, n_cols - 1,
+                   "Legenda: donker met ✓ = fase bereikt; licht cursief = losse stenen (indicatoren behaald boven een "
+                   "ontbrekende basis); grijs = nog niet bereikt; rode rand = ambitie. Een fase telt pas als alle "
+                   "lagere fasen ook bereikt zijn.", fmt["small"])
+    ws.set_row(legend_row, 24)
+
+    # Table (left) and chart (right).
+    t0 = legend_row + 2
+    split = n_cols // 2 + 1
+    ws.merge_range(t0, 0, t0, split - 2, "Score per pijler", fmt["h2"])
+    heads = [("Pijler", 8), ("Fase", 2), ("Score", 3), ("Ambitie", 3)]
+    spans = []
+    c = 0
+    for title, span in heads:
+        spans.append((c, c + span - 1))
+        ws.merge_range(t0 + 1, c, t0 + 1, c + span - 1, title, fmt["head"])
+        c += span
+    for i, pr in enumerate(r.pillars):
+        row = t0 + 2 + i
+        vals = [(pr.pillar.name, "cell"), (pr.phase, "cell_c"),
+                ((pr.score / 100) if pr.score is not None else "n.v.t.", "pct"),
+                (pr.ambitie if pr.ambitie else "–", "cell_c")]
+        for (a, b), (v, f) in zip(spans, vals):
+            ws.merge_range(row, a, row, b, "", fmt[f])
+            ws.write(row, a, v, fmt[f])
+    chart = wb.add_chart({"type": "bar"})
+    n = len(r.pillars)
+    chart.add_series({"name": "Score", "categories": ["Dashboard", t0 + 2, 0, t0 + 1 + n, 0],
+                      "values": ["Dashboard", t0 + 2, spans[2][0], t0 + 1 + n, spans[2][0]],
+                      "fill": {"color": MID}, "data_labels": {"value": True, "num_format": "0%"}})
+    chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 8}})
+    chart.set_legend({"none": True})
+    chart.set_title({"name": "Score per pijler (0-100%)", "name_font": {"size": 10, "bold": True}})
+    chart.set_size({"width": 21 * (n_cols - split), "height": 170})
+    ws.insert_chart(t0, split, chart, {"x_offset": 4, "y_offset": 2})
+
+    e0 = t0 + 2 + n + 2
+    ws.merge_range(e0, 0, e0, n_cols - 1, "Waarom deze fase", fmt["h2"])
+    for i, pr in enumerate(r.pillars):
+        row = e0 + 1 + i
+        ws.merge_range(row, 0, row, n_cols - 1, f"{pr.pillar.name}: {pr.explanation}", fmt["wrap"])
+        ws.set_row(row, 27 if len(pr.explanation) > 150 else 15)
+    foot = e0 + 2 + n
+    ws.merge_range(foot, 0, foot, n_cols - 1,
+                   f"Bron: {Path(m.source).name} (SHA-256 {m.sha256[:16]}…) · gemaakt {dt.date.today():%d-%m-%Y} "
+                   f"met piramide {__version__} · details op de bladen Indicatoren, Antwoorden en Over · vertrouwelijk",
+                   fmt["small"])
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 1)
+    ws.set_margins(0.4, 0.4, 0.5, 0.5)
+    ws.print_area(0, 0, foot, n_cols - 1)
+    ws.activate()
+
+
+def _table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[str], landscape=True):
+    for c, (title, w) in enumerate(heads):
+        ws.set_column(c, c, w)
+        ws.write_string(0, c, title, fmt["head"])
+    for r, row in enumerate(rows, 1):
+        for c, (v, f) in enumerate(zip(row, fmts)):
+            if v is None:
+                ws.write_blank(r, c, None, fmt[f])
+            elif isinstance(v, str):
+                ws.write_string(r, c, v, fmt[f])
+            else:
+                ws.write(r, c, v, fmt[f])
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(heads) - 1)
+    ws.repeat_rows(0)
+    ws.set_paper(9)
+    ws.set_landscape() if landscape else ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(0.4, 0.4, 0.5, 0.5)
+    ws.set_footer("&L&8Vertrouwelijk&R&8&A · &P / &N")
+
+
+def _improvements(ws, fmt, r: Result):
+    heads = [("Nr", 4), ("Pijler", 22), ("Fase", 5), ("Indicator", 26), ("Status", 11), ("Waarom", 18),
+             ("Handvat: wat helpt", 50), ("Actiehouder", 16), ("Deadline", 11), ("Status actie", 12)]
+    rows = [[i, imp.pillar.name, imp.indicator.indicator.phase,
+             f"{imp.indicator.indicator.id} {imp.indicator.indicator.name}", imp.indicator.status, imp.reason,
+             imp.indicator.indicator.handvat, None, None, None] for i, imp in enumerate(r.improvements, 1)]
+    _table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell", "cell", "cell", "cell", "input", "input_date", "input"])
+    if not rows:
+        ws.write_string(1, 1, "Geen verbeterpunten: alle pijlers staan in de hoogste fase.", fmt["wrap"])
+
+
+def _indicators(wb, ws, fmt, r: Result):
+    heads = [("Pijler", 22), ("Indicator", 8), ("Naam", 28), ("Fase", 5), ("Status", 12), ("Gemiddelde", 10),
+             ("Antwoorden", 44), ("Cellen", 22)]
+    rows = []
+    for pr in r.pillars:
+        for ir in pr.indicators:
+            answers = "; ".join(f"{qq.id}: {a.label or ('leeg' if a.kind == 'leeg' else repr(a.raw))}"
+                                for qq, a in ir.answers)
+            cells = ", ".join(f"{a.sheet}!{a.cell}" for _, a in ir.answers if a.cell)
+            rows.append([pr.pillar.name, ir.indicator.id, ir.indicator.name, ir.indicator.phase, ir.status,
+                         ir.mean if ir.mean is not None else "n.v.t.", answers, cells])
+    _table(ws, fmt, heads, rows, ["cell", "cell_c", "cell", "cell_c", "cell", "pct", "cell", "cell"])
+    for status, color in STATUS_FILL.items():
+        ws.conditional_format(1, 4, len(rows), 4, {"type": "cell", "criteria": "==", "value": f'"{status}"',
+                                                   "format": wb.add_format({"bg_color": color})})
+
+
+def _answers(ws, fmt, r: Result):
+    q = r.questionnaire
+    heads = [("ID", 7), ("Pijler", 6), ("Indicator", 8), ("Vraag", 56), ("Antwoord", 10), ("Zoals ingevuld", 12),
+             ("Toelichting", 40), ("Cel", 12)]
+    rows = []
+    for pr in r.pillars:
+        for ir in pr.indicators:
+            for qq, a in ir.answers:
+                rows.append([qq.id, pr.pillar.id, ir.indicator.id, qq.text,
+                             a.label or ("leeg" if a.kind == "leeg" else "ongeldig"), a.raw, a.remark,
+                             f"{a.sheet}!{a.cell}" if a.cell else "niet gevonden"])
+    rows.sort(key=lambda x: [i for i, qq in enumerate(q.questions) if qq.id == x[0]][0])
+    _table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell_c", "cell", "cell_c", "cell_c", "cell", "cell"])
+
+
+def _findings(ws, fmt, r: Result):
+    heads = [("Ernst", 12), ("Code", 24), ("Blad", 12), ("Cel", 8), ("Melding", 90)]
+    rows = [[f.severity, f.code, f.sheet, f.cell, f.message] for f in r.findings]
+    _table(ws, fmt, heads, rows, ["cell", "cell", "cell", "cell", "cell"])
+    if not rows:
+        ws.write_string(1, 0, "Geen meldingen: alle vragen zijn gevonden en geldig beantwoord.", fmt["wrap"])
+
+
+def _about(ws, fmt, r: Result):
+    q, m = r.questionnaire, r.measurement
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 100)
+    ws.write_string(0, 0, "Over dit dashboard", fmt["title"])
+    lines = [
+        ("Gemeente", m.gemeente), ("Datum meting", _fmt_date(m.datum)), ("Soort meting", m.soort or "onbekend"),
+        ("Ingevuld door", m.ingevuld_door), ("Vragenlijst", f"{q.title}, id {q.id}, versie {q.version}"),
+        ("Over de vragenlijst", q.note),
+        ("Bronbestand", Path(m.source).name), ("SHA-256 bronbestand", m.sha256),
+        ("Gemaakt op", f"{dt.datetime.now():%d-%m-%Y %H:%M}"), ("Gemaakt met", f"piramide {__version__}"),
+        ("Antwoorden", "ja = 1, deels = 0,5, nee = 0, weet niet = 0, leeg = 0 (en een melding); n.v.t. telt nergens mee."),
+        ("Indicator", "behaald: alle toepasselijke antwoorden ja; onbekend: de rest ja maar minstens één antwoord leeg of "
+                      "weet niet; deels: gemiddelde boven 0; anders niet behaald; n.v.t.: alle vragen n.v.t. "
+                      "Een indicator telt als gehaald bij behaald of n.v.t."),
+        ("Fase", "De hoogste fase waarvan alle indicatoren, en die van alle lagere fasen, gehaald zijn; 0 als fase 1 "
+                 "nog niet gehaald is. Gehaalde indicatoren boven die fase heten losse stenen."),
+        ("Score", "Het gemiddelde van de toepasselijke vragen van de pijler, als percentage. De voortgang naar de "
+                  "volgende fase is het deel van de indicatoren van die fase dat gehaald is."),
+        ("Herleidbaarheid", "Blad Indicatoren: de antwoorden achter elke status. Blad Antwoorden: de cel waar elk "
+                            "antwoord stond. Blad Meldingen: wat er aan de invoer opviel."),
+    ]
+    for i, (k, v) in enumerate(lines, 2):
+        ws.write_string(i, 0, k, fmt["label"])
+        ws.write_string(i, 1, v or "", fmt["wrap"])
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 1)

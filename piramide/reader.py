@@ -1,0 +1,285 @@
+"""Read a filled piramide workbook as people really fill it.
+
+Questions are found by their id wherever their row now stands (rows sorted, inserted or
+deleted, columns added, sheets renamed or reordered); front-sheet fields by their label.
+Everything off becomes a finding with sheet and cell. Reading knows nothing of scoring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from . import labels as L
+from .answers import cell_text, normalize
+from .findings import finding
+from .measurement import EMPTY, INVALID, Measurement
+from .model import UNKNOWN, Questionnaire
+
+_ID_LIKE = re.compile(r"^[A-Za-z]{1,6}-?\d{1,4}[A-Za-z]?$")
+_MONTHS = {"jan": 1, "januari": 1, "feb": 2, "februari": 2, "mrt": 3, "maart": 3, "apr": 4, "april": 4,
+           "mei": 5, "jun": 6, "juni": 6, "jul": 7, "juli": 7, "aug": 8, "augustus": 8, "sep": 9,
+           "sept": 9, "september": 9, "okt": 10, "oktober": 10, "nov": 11, "november": 11,
+           "dec": 12, "december": 12}
+_SOORT = {"0-meting": "0-meting", "0 meting": "0-meting", "0meting": "0-meting", "nulmeting": "0-meting",
+          "nul-meting": "0-meting", "basismeting": "0-meting", "vervolgmeting": "vervolgmeting",
+          "vervolg": "vervolgmeting", "hermeting": "vervolgmeting", "herhaalmeting": "vervolgmeting"}
+META_SCAN_ROWS, META_SCAN_COLS = 80, 12
+
+
+class ReadError(Exception):
+    """The file cannot be read as a workbook at all; the message says why and what to do."""
+
+
+def col_name(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def cell_ref(row: int, col: int) -> str:
+    return f"{col_name(col)}{row + 1}"
+
+
+def load_rows(data: bytes, fname: str, data_only: bool = True) -> dict[str, list[tuple]]:
+    """All sheets as lists of row tuples (values only), read once and released."""
+    import openpyxl
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_vba=False,
+                                    keep_links=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise ReadError(f"{fname}: het bestand is geen leesbaar Excel-werkboek ({type(exc).__name__}). "
+                        "Sla het in Excel of LibreOffice op als .xlsx en probeer opnieuw.") from exc
+    try:
+        return {ws.title: list(ws.iter_rows(min_row=1, min_col=1, values_only=True))
+                for ws in wb.worksheets}
+    finally:
+        wb.close()
+
+
+def read(path: str | Path, questionnaire: Questionnaire, data: bytes | None = None) -> Measurement:
+    path = Path(path)
+    fname = str(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReadError(f"{fname}: het bestand kan niet worden gelezen ({exc.strerror}).") from exc
+    sheets = load_rows(data, fname)
+    m = Measurement(source=fname, sha256=hashlib.sha256(data).hexdigest())
+    _read_info(sheets, questionnaire, m)
+    empties = _read_answers(sheets, questionnaire, m)
+    if empties:
+        _check_formulas(data, fname, empties, m)
+    _read_meta(sheets, questionnaire, m)
+    return m
+
+
+def _add(m: Measurement, code: str, sheet: str = "", cell: str = "", **ctx):
+    m.findings.append(finding(code, file=m.source, sheet=sheet, cell=cell, **ctx))
+
+
+def _read_info(sheets, q: Questionnaire, m: Measurement):
+    for title, rows in sheets.items():
+        info = {str(r[0]): r[1] for r in rows if len(r) >= 2 and r[0] in (L.INFO_ID, L.INFO_VERSION)}
+        if info:
+            m.questionnaire_id = str(info.get(L.INFO_ID) or "")
+            m.questionnaire_version = cell_text(info.get(L.INFO_VERSION))
+            if m.questionnaire_id and m.questionnaire_id != q.id:
+                _add(m, "vragenlijst_anders", title, werkboek=m.questionnaire_id, geladen=q.id)
+            elif m.questionnaire_version and m.questionnaire_version != q.version:
+                _add(m, "versie_anders", title, werkboek=f"versie {m.questionnaire_version}",
+                     geladen=f"versie {q.version}")
+            return
+
+
+def _header(row: tuple) -> tuple[int, int, int | None] | None:
+    """Column indexes of id, answer and remark when this row is a question-table header."""
+    id_col = ans_col = rem_col = None
+    for c, v in enumerate(row):
+        if not isinstance(v, str):
+            continue
+        key = L.norm(v)
+        if id_col is None and key in L.ID_ALIASES:
+            id_col = c
+        elif ans_col is None and key in L.ANSWER_ALIASES:
+            ans_col = c
+        elif rem_col is None and key in L.REMARK_ALIASES:
+            rem_col = c
+    if id_col is not None and ans_col is not None:
+        return id_col, ans_col, rem_col
+    return None
+
+
+def _read_answers(sheets, q: Questionnaire, m: Measurement) -> list[tuple[str, int, int]]:
+    """Fill m.answers; return the (sheet, row, col) of empty answer cells."""
+    where: dict[str, str] = {}
+    empties = []
+    for title, rows in sheets.items():
+        cols = None
+        for r, row in enumerate(rows):
+            head = _header(row)
+            if head:
+                cols = head
+                continue
+            if cols is None:
+                continue
+            id_col, ans_col, rem_col = cols
+            raw_id = row[id_col] if id_col < len(row) else None
+            if not isinstance(raw_id, str) or not raw_id.strip():
+                continue
+            qid = raw_id.strip().upper()
+            if not q.has_question(qid):
+                if _ID_LIKE.match(qid):
+                    _add(m, "vraag_onbekend", title, cell_ref(r, id_col), vraag=raw_id.strip(),
+                         vragenlijst=q.label())
+                continue
+            ref = f"{title}!{cell_ref(r, ans_col)}"
+            if qid in where:
+                _add(m, "vraag_dubbel", title, cell_ref(r, id_col), vraag=qid, andere=where[qid])
+                continue
+            where[qid] = ref
+            value = row[ans_col] if ans_col < len(row) else None
+            remark = cell_text(row[rem_col]) if rem_col is not None and rem_col < len(row) else ""
+            qq = q.question(qid)
+            a = normalize(q.scale(qq.scale_id), qid, value, remark.strip(), title, cell_ref(r, ans_col))
+            m.answers[qid] = a
+            if a.kind == EMPTY:
+                empties.append((title, r, ans_col))
+            elif a.kind == INVALID:
+                choices = ", ".join(q.scale(qq.scale_id).labels())
+                _add(m, "antwoord_ongeldig", title, a.cell, waarde=a.raw, vraag=qid,
+                     keuzes=choices.rsplit(", ", 1)[0] + " of " + choices.rsplit(", ", 1)[-1])
+            elif a.kind == UNKNOWN:
+                _add(m, "antwoord_weet_niet", title, a.cell, vraag=qid)
+    if not where:
+        _add(m, "geen_vragen", vragenlijst=q.label())
+        return []
+    for qq in q.questions:
+        if qq.id not in where:
+            _add(m, "vraag_ontbreekt", vraag=qq.id)
+    return empties
+
+
+def _check_formulas(data: bytes, fname: str, empties, m: Measurement):
+    """An empty cached value may hide a formula that was never calculated: say which."""
+    formulas = load_rows(data, fname, data_only=False)
+    for title, r, c in empties:
+        rows = formulas.get(title, [])
+        value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+        ref = cell_ref(r, c)
+        qid = next(a.question_id for a in m.answers.values() if a.sheet == title and a.cell == ref)
+        if isinstance(value, str) and value.startswith("="):
+            _add(m, "antwoord_formule_zonder_waarde", title, ref, vraag=qid)
+        else:
+            _add(m, "antwoord_leeg", title, ref, vraag=qid)
+
+
+def _right_of(row: tuple, c: int):
+    """The value cell is the one right of its label (help text may stand further right)."""
+    v = row[c + 1] if c + 1 < len(row) else None
+    if isinstance(v, str) and not v.strip():
+        v = None
+    return v, c + 1
+
+
+def _read_meta(sheets, q: Questionnaire, m: Measurement):
+    labels = {L.norm(lbl): key for key, lbl in L.META.items()}
+    for key, aliases in L.META_ALIASES.items():
+        for a in aliases:
+            labels.setdefault(L.norm(a), key)
+    pillar_keys = {}
+    for p in q.pillars:
+        for form in (p.name, p.id):
+            pillar_keys[L.norm(L.AMBITIE_PREFIX + form)] = p
+            pillar_keys[L.norm("ambitie " + form)] = p
+    found: dict[str, tuple] = {}
+    for title, rows in sheets.items():
+        for r, row in enumerate(rows[:META_SCAN_ROWS]):
+            for c, v in enumerate(row[:META_SCAN_COLS]):
+                if not isinstance(v, str):
+                    continue
+                key = L.norm(v)
+                if key in labels and labels[key] not in found:
+                    value, vc = _right_of(row, c)
+                    found[labels[key]] = (value, title, cell_ref(r, vc), cell_ref(r, c))
+                elif key in pillar_keys and ("amb", pillar_keys[key].id) not in found:
+                    value, vc = _right_of(row, c)
+                    found[("amb", pillar_keys[key].id)] = (value, title, cell_ref(r, vc), cell_ref(r, c))
+    for key in ("gemeente", "regio", "ingevuld_door"):
+        value = found.get(key, (None,))[0]
+        setattr(m, key, " ".join(cell_text(value).split()))
+    if not m.gemeente:
+        _, sheet, cell, _ = found.get("gemeente", (None, "", "", ""))
+        _add(m, "meta_ontbreekt", sheet, cell, veld=L.META["gemeente"])
+    value, sheet, cell, _ = found.get("datum", (None, "", "", ""))
+    if value is None:
+        _add(m, "meta_ontbreekt", sheet, cell, veld=L.META["datum"])
+    else:
+        m.datum = parse_date(value)
+        if m.datum is None:
+            _add(m, "meta_datum_ongeldig", sheet, cell, waarde=cell_text(value))
+    value, sheet, cell, _ = found.get("soort", (None, "", "", ""))
+    if value is not None:
+        m.soort = _SOORT.get(L.norm(cell_text(value)).replace("–", "-"), "")
+        if not m.soort:
+            _add(m, "meta_soort_ongeldig", sheet, cell, waarde=cell_text(value))
+    for p in q.pillars:
+        value, sheet, cell, _ = found.get(("amb", p.id), (None, "", "", ""))
+        if value is None:
+            continue
+        phase = parse_phase(value, q)
+        if phase is None:
+            _add(m, "meta_ambitie_ongeldig", sheet, cell, waarde=cell_text(value), pijler=p.name)
+        else:
+            m.ambitie[p.id] = phase
+
+
+def parse_phase(value, q: Questionnaire) -> int | None:
+    numbers = {p.number for p in q.phases}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value) if value in numbers else None
+    text = L.norm(cell_text(value))
+    mt = re.match(r"^(?:fase\s*)?(\d+)\b", text)
+    if mt:
+        n = int(mt.group(1))
+        return n if n in numbers else None
+    for p in q.phases:
+        if text == L.norm(p.name):
+            return p.number
+    return None
+
+
+def parse_date(value) -> dt.date | None:
+    """Dates as Dutch users type them, or as Excel stores them."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 20000 < value < 80000:  # an Excel serial date shown as a number
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        return None
+    text = L.norm(cell_text(value))
+    try:
+        mt = re.match(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{2}|\d{4})$", text)
+        if mt:
+            d, mo, y = map(int, mt.groups())
+            return dt.date(y + 2000 if y < 100 else y, mo, d)
+        mt = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?$", text)
+        if mt:
+            y, mo, d = map(int, mt.groups())
+            return dt.date(y, mo, d)
+        mt = re.match(r"^(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$", text)
+        if mt and mt.group(2) in _MONTHS:
+            return dt.date(int(mt.group(3)), _MONTHS[mt.group(2)], int(mt.group(1)))
+    except ValueError:
+        return None
+    return None
