@@ -1,0 +1,128 @@
+"""Scoring on the small test definition, against results worked out by hand.
+
+Pillar A: A-1 (phase 1: A-01, A-02), A-2a (phase 2: A-03), A-2b (phase 2: A-04, A-05),
+A-3 (phase 3: A-06). Pillar B: B-1 (B-01), B-2 (B-02, ja/nee scale), B-3 (B-03, B-04).
+"""
+
+import pytest
+
+from piramide.answers import normalize
+from piramide.measurement import Measurement
+from piramide.scoring import indicator_status, reached_phase, score
+
+
+def measure(q, answers: dict, ambitie=None) -> Measurement:
+    m = Measurement(gemeente="Teststad", ambitie=ambitie or {})
+    for qq in q.questions:
+        m.answers[qq.id] = normalize(q.scale(qq.scale_id), qq.id, answers.get(qq.id, "ja"))
+    return m
+
+
+def statuses(q, *values):
+    return indicator_status([normalize(q.scale("jdn"), "X", v) for v in values])[0]
+
+
+@pytest.mark.parametrize("values, expected", [
+    (("ja", "ja"), "behaald"),
+    (("ja", "n.v.t."), "behaald"),
+    (("n.v.t.", "n.v.t."), "n.v.t."),
+    (("ja", "deels"), "deels"),
+    (("ja", "weet niet"), "onbekend"),
+    (("ja", ""), "onbekend"),
+    (("ja", "misschien"), "onbekend"),     # invalid counts as not answered
+    (("deels", "weet niet"), "deels"),
+    (("nee", "weet niet"), "niet behaald"),
+    (("nee", "nee"), "niet behaald"),
+    (("nee", "deels"), "deels"),
+])
+def test_indicator_status_by_the_rule(small, values, expected):
+    assert statuses(small, *values) == expected
+
+
+def test_reached_phase_is_built_from_the_bottom():
+    assert reached_phase({1: True, 2: True, 3: True}, 3) == 3
+    assert reached_phase({1: True, 2: False, 3: True}, 3) == 1
+    assert reached_phase({1: False, 2: True, 3: True}, 3) == 0
+
+
+def test_all_ja_reaches_the_top(small):
+    r = score(measure(small, {}), small)
+    assert [(p.pillar.id, p.phase, p.score) for p in r.pillars] == [("A", 3, 100.0), ("B", 3, 100.0)]
+    assert r.pillar("A").next_phase is None and r.pillar("A").progress is None
+    assert r.improvements == []
+
+
+def test_phase_one_flipped_to_nee_drops_the_pillar_to_zero(small):
+    r = score(measure(small, {"A-01": "nee"}), small)
+    a = r.pillar("A")
+    assert a.phase == 0 and a.phase_name == "geen fase"
+    assert a.score == pytest.approx(500 / 6)            # five ja out of six applicable
+    assert a.loose_stones == ["A-2a", "A-2b", "A-3"]      # built on a missing foundation
+    assert a.progress == 0.0                              # A-1 is the only phase-1 indicator
+    assert r.pillar("B").phase == 3
+    assert "A-01 'nee'" in a.explanation and a.explanation.startswith("Nog geen fase bereikt")
+
+
+def test_score_and_progress_with_deels_and_nvt(small):
+    # A-1 behaald; A-2a behaald (A-03 ja); A-2b deels (A-04 deels, A-05 n.v.t.); A-3 nee.
+    r = score(measure(small, {"A-04": "deels", "A-05": "n.v.t.", "A-06": "nee"}), small)
+    a = r.pillar("A")
+    assert a.phase == 1
+    assert a.score == pytest.approx(100 * (1 + 1 + 1 + 0.5 + 0) / 5)   # 70 %: n.v.t. left out
+    assert a.progress == 50.0                                          # one of two phase-2 indicators met
+    assert a.loose_stones == ["A-2a"]
+    assert r.indicator("A-2b").status == "deels"
+    assert a.explanation == ("Fase 1 (Basis) bereikt; fase 2 nog niet omdat indicator A-2b 'A midden twee' "
+                             "deels is (A-04 'deels').")
+
+
+def test_all_nvt_pillar_cannot_be_judged(small):
+    # B-02 uses the ja/nee scale, which has no n.v.t.: answered 'n.v.t.' there it is invalid.
+    m = measure(small, {"B-01": "n.v.t.", "B-02": "n.v.t.", "B-03": "n.v.t.", "B-04": "n.v.t."})
+    assert m.answers["B-02"].kind == "ongeldig"
+    assert score(m, small).pillar("B").judgeable is True
+    m.answers["B-02"] = normalize(small.scale("jdn"), "B-02", "n.v.t.")
+    r = score(m, small)
+    b = r.pillar("B")
+    assert b.judgeable is False and b.score is None
+    assert b.phase == 3                        # every indicator n.v.t. counts as met, by the rule
+    assert any(f.code == "pijler_niet_te_beoordelen" for f in r.findings)
+
+
+def test_weet_niet_and_empty_are_gaps_not_nee(small):
+    r = score(measure(small, {"A-02": "weet niet", "B-03": ""}), small)
+    assert r.indicator("A-1").status == "onbekend" and r.pillar("A").phase == 0
+    assert r.indicator("B-3").status == "onbekend" and r.pillar("B").phase == 2
+    assert "A-02 'weet niet'" in r.pillar("A").explanation
+    assert "B-03 'leeg'" in r.pillar("B").explanation
+
+
+def test_ambitie_gap_and_improvements_foundations_first(small):
+    answers = {"A-01": "nee", "A-04": "nee", "B-02": "nee"}
+    r = score(measure(small, answers, ambitie={"A": 2, "B": 3}), small)
+    a, b = r.pillar("A"), r.pillar("B")
+    assert (a.phase, a.ambitie, a.gap) == (0, 2, 2)
+    assert (b.phase, b.ambitie, b.gap) == (1, 3, 2)
+    got = [(i.indicator.indicator.id, i.reason) for i in r.improvements]
+    assert got == [("A-1", "nodig voor fase 1"),
+                   ("A-2b", "nodig voor ambitie fase 2"),
+                   ("B-2", "nodig voor fase 2")]
+
+
+def test_missing_answers_count_as_empty(small):
+    m = measure(small, {})
+    del m.answers["A-06"]
+    r = score(m, small)
+    assert r.indicator("A-3").status == "onbekend"
+    assert r.pillar("A").phase == 2
+
+
+def test_scoring_does_not_know_files_or_excel():
+    import ast
+    import inspect
+
+    import piramide.scoring as s
+    tree = ast.parse(inspect.getsource(s))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
+               {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not imported & {"openpyxl", "xlsxwriter", "pathlib", ".reader", ".dashboard", ".template"}
