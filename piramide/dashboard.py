@@ -193,6 +193,10 @@ def _table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[s
         ws.set_column(c, c, w)
         ws.write_string(0, c, title, fmt["head"])
     for r, row in enumerate(rows, 1):
+        # Row heights are not grown for wrapped text by every program: set them from the text.
+        lines = max([1] + [-(-len(v) // max(1, int(w * 1.15))) for v, (_, w) in zip(row, heads) if isinstance(v, str)])
+        if lines > 1:
+            ws.set_row(r, 13 * lines + 2)
         for c, (v, f) in enumerate(zip(row, fmts)):
             if v is None:
                 ws.write_blank(r, c, None, fmt[f])
