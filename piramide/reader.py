@@ -88,14 +88,16 @@ def _add(m: Measurement, code: str, sheet: str = "", cell: str = "", **ctx):
 
 def _read_info(sheets, q: Questionnaire, m: Measurement):
     for title, rows in sheets.items():
-        info = {str(r[0]): r[1] for r in rows if len(r) >= 2 and r[0] in (L.INFO_ID, L.INFO_VERSION)}
+        info = {str(r[0]): (r[1], cell_ref(n, 1)) for n, r in enumerate(rows)
+                if len(r) >= 2 and r[0] in (L.INFO_ID, L.INFO_VERSION)}
         if info:
-            m.questionnaire_id = str(info.get(L.INFO_ID) or "")
-            m.questionnaire_version = cell_text(info.get(L.INFO_VERSION))
+            qid, id_cell = info.get(L.INFO_ID, (None, ""))
+            version, version_cell = info.get(L.INFO_VERSION, (None, ""))
+            m.questionnaire_id, m.questionnaire_version = cell_text(qid), cell_text(version)
             if m.questionnaire_id and m.questionnaire_id != q.id:
-                _add(m, "vragenlijst_anders", title, werkboek=m.questionnaire_id, geladen=q.id)
+                _add(m, "vragenlijst_anders", title, id_cell, werkboek=m.questionnaire_id, geladen=q.id)
             elif m.questionnaire_version and m.questionnaire_version != q.version:
-                _add(m, "versie_anders", title, werkboek=f"versie {m.questionnaire_version}",
+                _add(m, "versie_anders", title, version_cell, werkboek=f"versie {m.questionnaire_version}",
                      geladen=f"versie {q.version}")
             return
 

@@ -202,11 +202,12 @@ def test_workbook_from_another_questionnaire_or_version(tmp_path, small, small_p
     newer.write_text(small_path.read_text().replace('versie = "2"', 'versie = "3"'))
     m = read(path, qmod.load(newer))
     f = next(f for f in m.findings if f.code == "versie_anders")
-    assert f.sheet == L.SHEET_INFO and "versie 2" in f.message and "versie 3" in f.message
+    assert (f.sheet, f.cell) == (L.SHEET_INFO, "B3") and "versie 2" in f.message and "versie 3" in f.message
     other = tmp_path / "other.toml"
     other.write_text(small_path.read_text().replace('id = "test-piramide"', 'id = "regio-norm"'))
     m = read(path, qmod.load(other))
-    assert any(f.code == "vragenlijst_anders" and f.severity == "fout" for f in m.findings)
+    f = next(f for f in m.findings if f.code == "vragenlijst_anders")
+    assert (f.sheet, f.cell, f.severity) == (L.SHEET_INFO, "B2", "fout") and "regio-norm" in f.message
 
 
 def test_formula_without_cached_value_is_named(tmp_path, small):

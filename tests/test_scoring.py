@@ -126,3 +126,13 @@ def test_scoring_does_not_know_files_or_excel():
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
                {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not imported & {"openpyxl", "xlsxwriter", "pathlib", ".reader", ".dashboard", ".template"}
+
+
+def test_to_frame_for_analysts_one_row_per_indicator(small):
+    pytest.importorskip("pandas", reason="pandas hoort bij de test-extra: pip install '.[test]'")
+    r = score(measure(small, {"A-01": "nee"}), small)
+    df = r.to_frame()
+    assert len(df) == len(small.indicators)
+    row = df.set_index("indicator").loc["A-1"]
+    assert (row["pijler"], row["fase"], row["status"], row["gemeente"]) == ("A", 0, "deels", "Teststad")
+    assert set(df.columns) >= {"gemeente", "datum", "questionnaire", "pijler", "fase", "score", "indicator", "status"}
