@@ -127,12 +127,12 @@ def _write_lists(q: Questionnaire, ws) -> tuple[str, str]:
 
 
 def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 34)
-    ws.set_column(2, 2, 62)
+    ws.set_column(0, 0, 36)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, 2, 32)
     ws.merge_range(0, 0, 0, 2, f"{q.title}: invulwerkboek", fmt["title"])
     ws.merge_range(1, 0, 1, 2, f"Vragenlijst {q.id}, versie {q.version}. {q.note}", fmt["subtitle"])
-    ws.set_row(1, 30)
+    ws.set_row(1, 40)
     ws.write(3, 0, "Over de meting", fmt["h2"])
     meta_rows = {}
     for i, (key, label) in enumerate(L.META.items()):
@@ -145,20 +145,20 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
                 ws.write_datetime(row, 1, dt.datetime.combine(value, dt.time()), fmt["input_date"])
             else:
                 ws.write_blank(row, 1, None, fmt["input_date"])
-            ws.write_string(row, 2, "Bijvoorbeeld 15-03-2026.", fmt["text"])
+            ws.write_string(row, 2, "Bijvoorbeeld 15-03-2026", fmt["text"])
         else:
             ws.write_string(row, 1, str(value or ""), fmt["input"]) if value else ws.write_blank(row, 1, None, fmt["input"])
     ws.data_validation(meta_rows["soort"], 1, meta_rows["soort"], 1,
                        {"validate": "list", "source": L.SOORTEN, "error_title": "Soort meting",
                         "error_message": "Kies 0-meting of vervolgmeting."})
-    ws.write_string(meta_rows["soort"], 2, "De eerste meting is de 0-meting; latere metingen zijn vervolgmetingen.", fmt["text"])
+    ws.write_string(meta_rows["soort"], 2, "De eerste meting is de 0-meting", fmt["text"])
     ws.data_validation(meta_rows["datum"], 1, meta_rows["datum"], 1,
                        {"validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1),
                         "error_title": "Datum meting", "error_message": "Vul een datum in, bijvoorbeeld 15-03-2026."})
 
     row = 4 + len(L.META) + 1
     ws.write(row, 0, "Ambitie per pijler", fmt["h2"])
-    ws.write_string(row, 2, "De fase die de gemeente wil bereiken (gewenste situatie uit de weerbaarheidsscan).", fmt["text"])
+    ws.write_string(row + 1, 2, "De fase die de gemeente wil bereiken", fmt["text"])
     ambitie_cells = []
     for i, p in enumerate(q.pillars):
         r = row + 1 + i
@@ -171,7 +171,6 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
         ws.data_validation(r, 1, r, 1, {"validate": "list", "source": ambitie_range,
                                         "error_title": "Ambitie", "error_message": "Kies een fase uit de lijst."})
         ambitie_cells.append(f"{L.SHEET_FRONT}!{xl_rowcol_to_cell(r, 1, True, True)}")
-    ws.set_column(0, 0, 40)
 
     row += len(q.pillars) + 2
     ws.write(row, 0, "Zo vult u in", fmt["h2"])
@@ -186,13 +185,13 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
     for i, s in enumerate(steps, 1):
         ws.write_string(row + i, 0, f"{i}.", fmt["label"])
         ws.merge_range(row + i, 1, row + i, 2, s, fmt["text"])
-        ws.set_row(row + i, 26)
+        ws.set_row(row + i, 14 * (1 + len(s) // 62) + 2)
     row += len(steps) + 2
     ws.write(row, 0, "De fasen van de piramide", fmt["h2"])
     for i, p in enumerate(reversed(q.phases), 1):
         ws.write_string(row + i, 0, f"Fase {p.number}: {p.name}", fmt["label"])
         ws.merge_range(row + i, 1, row + i, 2, p.description, fmt["text"])
-        ws.set_row(row + i, 26)
+        ws.set_row(row + i, 14 * (1 + len(p.description) // 62) + 2)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
     ws.set_paper(9)
     ws.set_portrait()
