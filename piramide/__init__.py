@@ -30,3 +30,21 @@ def score(path, questionnaire=None):
     from .scoring import score as _score
     q = questionnaire if hasattr(questionnaire, "questions") else load_questionnaire(questionnaire)
     return _score(read(path, q), q)
+
+
+def trend(paths_or_results, questionnaires=()):
+    """Group measurements by municipality and order them by date; returns a list of
+    trend.Trend (one per gemeente), each with to_dict() and to_frame(). Each workbook is read
+    with the definition among `questionnaires` (names, paths or objects) it was made from."""
+    from .reader import read_with
+    from .scoring import score as _score
+    from .trend import build_trends
+    qs = [q if hasattr(q, "questions") else load_questionnaire(q) for q in questionnaires] or [load_questionnaire()]
+    results = []
+    for x in paths_or_results:
+        if hasattr(x, "pillars"):
+            results.append(x)
+        else:
+            m, q = read_with(x, qs)
+            results.append(_score(m, q))
+    return build_trends(results)

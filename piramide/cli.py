@@ -26,6 +26,14 @@ def _load_questionnaire(name: str | None):
               f"\nControleer haar met: piramide questionnaire check {name or qmod.DEFAULT}")
 
 
+def _load_candidates(names: tuple[str, ...]):
+    """The given definitions (the first is the main one), then the built-in ones, so that each
+    workbook is read with the version it was made from."""
+    given = [_load_questionnaire(n) for n in names] or [_load_questionnaire(None)]
+    builtin = [qmod.load(n) for n in qmod.builtin_names()]
+    return given + [b for b in builtin if (b.id, b.version) not in {(g.id, g.version) for g in given}]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="piramide", message="%(prog)s %(version)s")
 def main():
@@ -43,6 +51,10 @@ def main():
 QUESTIONNAIRE_OPTION = click.option(
     "--questionnaire", "-q", "questionnaire_name", metavar="NAAM|PAD", default=None,
     help=f"Vragenlijst: een ingebouwde naam ({', '.join(qmod.builtin_names())}) of een pad naar een .toml.")
+QUESTIONNAIRES_OPTION = click.option(
+    "--questionnaire", "-q", "questionnaire_names", metavar="NAAM|PAD", multiple=True,
+    help="Vragenlijst(en): een ingebouwde naam of een pad naar een .toml. Meer keer te geven voor metingen "
+         "met verschillende versies; elk werkboek wordt gelezen met de versie waarmee het gemaakt is.")
 
 
 @main.command()
@@ -113,14 +125,14 @@ def _report(findings, strict: bool) -> bool:
     return blocking or has_errors(findings)
 
 
-def _read_all(files, q, strict):
+def _read_all(files, candidates, strict):
     """Read and score each file; bad files are reported and skipped, never fatal to the batch."""
-    from .reader import ReadError, read
+    from .reader import ReadError, read_with
     from .scoring import score as score_one
     results, failed = [], []
     for path in files:
         try:
-            m = read(path, q)
+            m, q = read_with(path, candidates)
         except ReadError as exc:
             click.echo(f"fout: {exc}", err=True)
             failed.append(path)
@@ -136,50 +148,75 @@ def _read_all(files, q, strict):
 FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 
 
+def _inputs(files, history) -> list[Path]:
+    """The files given, plus the workbooks in each --history folder (not our own dashboards)."""
+    out = list(files)
+    for folder in history:
+        for p in sorted(folder.iterdir()):
+            if p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith(("~$", ".~")) \
+                    and "-dashboard-" not in p.name:
+                out.append(p)
+    if not out:
+        raise click.UsageError("geef minstens één bestand, of een map met --history.")
+    return out
+
+
 @main.command()
-@FILES
-@QUESTIONNAIRE_OPTION
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@QUESTIONNAIRES_OPTION
+@click.option("--history", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Een map met metingen van een gemeente (alle .xlsx/.xlsm erin), naast of in plaats van bestanden.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Map voor de dashboards (standaard output/), of bij één bestand een .xlsx-pad.")
+              help="Map voor de dashboards (standaard output/), of bij één gemeente een .xlsx-pad.")
 @click.option("--json", "json_path", metavar="PAD|-", default=None,
               help="Schrijf de uitslag ook als JSON (naar een bestand, of '-' voor het scherm).")
 @click.option("--strict", is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout: geen dashboard.")
 @click.option("--force", is_flag=True, help="Bestaande dashboards vervangen.")
-def score(files, questionnaire_name, output, json_path, strict, force):
+def score(files, questionnaire_names, history, output, json_path, strict, force):
     """Lees ingevulde piramides en schrijf per gemeente een dashboard.
 
-    Meldingen (ongeldige of lege antwoorden, ontbrekende vragen) komen op het scherm met
-    bestand, blad en cel. Bij fouten wordt voor dat bestand geen dashboard gemaakt en is de
-    exitcode 1; de andere bestanden worden gewoon verwerkt.
+    Meerdere metingen van dezelfde gemeente (in elke volgorde) geven één dashboard van de
+    laatste meting, met trendbladen over alle metingen. Meldingen (ongeldige of lege
+    antwoorden, ontbrekende vragen) komen op het scherm met bestand, blad en cel. Bij fouten
+    wordt voor dat bestand geen dashboard gemaakt en is de exitcode 1; de andere bestanden
+    worden gewoon verwerkt.
 
     \b
     Voorbeeld:
       piramide score output/voorbeeldstad-vervolgmeting-2026-03-18.xlsx
-      piramide score gemeente.xlsx -o dashboards/ --json uitslag.json
+      piramide score 0-meting.xlsx vervolgmeting.xlsx -o dashboards/ --json uitslag.json
+      piramide score --history metingen/voorbeeldstad/
     """
     import json
 
     from .dashboard import default_name, write_dashboard
-    q = _load_questionnaire(questionnaire_name)
+    from .trend import build_trends
+    files = _inputs(files, history)
+    candidates = _load_candidates(questionnaire_names)
     say = (lambda msg: click.echo(msg, err=True)) if json_path == "-" else click.echo
-    results, failed = _read_all(files, q, strict)
+    results, failed = _read_all(files, candidates, strict)
+    trends = build_trends(results)
     single_file = output is not None and output.suffix.lower() in (".xlsx", ".xlsm")
-    if single_file and len(files) > 1:
-        raise click.UsageError("-o met een .xlsx-naam kan alleen bij één invoerbestand; geef een map op.")
-    for r in results:
+    if single_file and len(trends) > 1:
+        raise click.UsageError("-o met een .xlsx-naam kan alleen bij één gemeente; geef een map op.")
+    for t in trends:
+        for f in t.findings:
+            click.echo(f.render(), err=True)
+        r = t.latest
         target = output if single_file else (output or Path("output")) / default_name(r)
         try:
             check_target(target, inputs=files, force=force)
-            write_dashboard(r, target)
+            write_dashboard(r, target, trend=t)
         except OutputError as exc:
             click.echo(f"fout: {exc}", err=True)
             failed.append(Path(r.measurement.source))
             continue
         phases = ", ".join(f"{p.pillar.id} {p.phase}" for p in r.pillars)
-        say(f"Dashboard geschreven: {target} ({r.measurement.gemeente}, fasen {phases})")
+        more = f", {len(t.results)} metingen" if len(t.results) > 1 else ""
+        say(f"Dashboard geschreven: {target} ({t.gemeente}{more}, fasen {phases})")
     if json_path:
-        payload = [r.to_dict() for r in results]
-        text = json.dumps(payload[0] if len(files) == 1 and payload else payload, ensure_ascii=False, indent=2)
+        payload = [t.latest.to_dict() | {"trend": t.to_dict()} for t in trends]
+        text = json.dumps(payload[0] if len(trends) == 1 else payload, ensure_ascii=False, indent=2)
         if json_path == "-":
             click.echo(text)
         else:
@@ -196,17 +233,16 @@ def score(files, questionnaire_name, output, json_path, strict, force):
 
 @main.command()
 @FILES
-@QUESTIONNAIRE_OPTION
+@QUESTIONNAIRES_OPTION
 @click.option("--strict", is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
-def check(files, questionnaire_name, strict):
+def check(files, questionnaire_names, strict):
     """Controleer ingevulde piramides zonder iets te schrijven: alleen de meldingen.
 
     \b
     Voorbeeld:
       piramide check gemeente.xlsx
     """
-    q = _load_questionnaire(questionnaire_name)
-    results, failed = _read_all(files, q, strict)
+    results, failed = _read_all(files, _load_candidates(questionnaire_names), strict)
     for r in results:
         m = r.measurement
         warn = sum(f.severity != "fout" for f in r.findings)

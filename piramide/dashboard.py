@@ -65,11 +65,16 @@ def write_dashboard(r: Result, path: str | Path, trend=None) -> Path:
         m = r.measurement
         wb.set_properties({"title": f"Piramide Fitte Gemeenten: {m.gemeente}", "subject": "Dashboard weerbaarheid",
                            "comments": f"Gemaakt met piramide {__version__}. Vertrouwelijk."})
-        _dashboard(wb, wb.add_worksheet("Dashboard"), fmt, r)
+        has_trend = trend is not None and len(trend.results) > 1
+        _dashboard(wb, wb.add_worksheet("Dashboard"), fmt, r, trend if has_trend else None)
+        if has_trend:
+            _trend(wb, wb.add_worksheet("Trend"), fmt, trend)
+            _trend_indicators(wb, wb.add_worksheet("Trend indicatoren"), fmt, trend)
+            _answer_changes(wb.add_worksheet("Gewijzigde antwoorden"), fmt, trend)
         _improvements(wb.add_worksheet("Verbeterpunten"), fmt, r)
         _indicators(wb, wb.add_worksheet("Indicatoren"), fmt, r)
         _answers(wb.add_worksheet("Antwoorden"), fmt, r)
-        _findings(wb.add_worksheet("Meldingen"), fmt, r)
+        _findings(wb.add_worksheet("Meldingen"), fmt, r.findings + (trend.findings if trend else []))
         _about(wb.add_worksheet("Over"), fmt, r)
         wb.close()
     return path
@@ -79,7 +84,7 @@ def _fmt_date(d: dt.date | None) -> str:
     return d.strftime("%d-%m-%Y") if d else "datum onbekend"
 
 
-def _dashboard(wb, ws, fmt, r: Result):
+def _dashboard(wb, ws, fmt, r: Result, trend=None):
     q, m = r.questionnaire, r.measurement
     n_ph = q.top_phase
     width = 2 * n_ph + 1  # the bottom layer; each layer up is one column narrower on each side
@@ -93,6 +98,10 @@ def _dashboard(wb, ws, fmt, r: Result):
            (f" · {m.regio}" if m.regio else "") + (f" · ingevuld door {m.ingevuld_door}" if m.ingevuld_door else "") +
            f" · {q.label()}")
     ws.merge_range(1, 0, 1, n_cols - 1, sub, fmt["sub"])
+    if trend is not None:
+        ws.merge_range(2, 0, 2, n_cols - 1, f"Tussen haakjes: verschil in score met de vorige meting "
+                       f"({trend.labels()[-2]}). Zie het blad Trend voor alle {len(trend.results)} metingen.",
+                       fmt["small"])
     top_row = 3
     for pi, pr in enumerate(r.pillars):
         c0 = pi * (width + gap)
@@ -120,6 +129,10 @@ def _dashboard(wb, ws, fmt, r: Result):
             phase_txt = "Niet te beoordelen"
         ws.merge_range(base + 1, c0, base + 1, c0 + width - 1, phase_txt, fmt["pphase"])
         score = f"Score {pr.score:.0f}%" if pr.score is not None else "Score n.v.t."
+        if trend is not None:
+            before = next((p for p in trend.previous.pillars if p.pillar.id == pr.pillar.id), None)
+            if before is not None and before.score is not None and pr.score is not None:
+                score += f" ({pr.score - before.score:+.0f})"
         prog = f" · naar fase {pr.next_phase}: {pr.progress:.0f}%" if pr.progress is not None else ""
         ws.merge_range(base + 2, c0, base + 2, c0 + width - 1, score + prog, fmt["pinfo"])
         if pr.ambitie:
@@ -257,10 +270,10 @@ def _answers(ws, fmt, r: Result):
     _table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell_c", "cell", "cell_c", "cell_c", "cell", "cell"])
 
 
-def _findings(ws, fmt, r: Result):
-    heads = [("Ernst", 12), ("Code", 24), ("Blad", 12), ("Cel", 8), ("Melding", 90)]
-    rows = [[f.severity, f.code, f.sheet, f.cell, f.message] for f in r.findings]
-    _table(ws, fmt, heads, rows, ["cell", "cell", "cell", "cell", "cell"])
+def _findings(ws, fmt, findings):
+    heads = [("Ernst", 12), ("Code", 24), ("Bestand", 30), ("Blad", 12), ("Cel", 8), ("Melding", 80)]
+    rows = [[f.severity, f.code, Path(f.file).name if f.file else "", f.sheet, f.cell, f.message] for f in findings]
+    _table(ws, fmt, heads, rows, ["cell"] * len(heads))
     if not rows:
         ws.write_string(1, 0, "Geen meldingen: alle vragen zijn gevonden en geldig beantwoord.", fmt["wrap"])
 
@@ -293,3 +306,163 @@ def _about(ws, fmt, r: Result):
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 1)
+
+
+# --- trend sheets ---------------------------------------------------------------------------
+
+def _delta(a, b, fmt_str="{:+.0f}") -> str:
+    return "" if a is None or b is None else fmt_str.format(b - a)
+
+
+def _trend(wb, ws, fmt, t):
+    labels = t.labels()
+    n = len(t.results)
+    series = t.pillar_series()
+    base_i = t.results.index(t.baseline)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 2 * n + 6, 11)
+    ws.hide_gridlines(2)
+    last_col = max(2 * n + 5, 9)
+    ws.merge_range(0, 0, 0, last_col, f"Trend: {t.gemeente}", fmt["title"])
+    kinds = [f"{lbl} ({r.measurement.soort or 'meting'})" for lbl, r in zip(labels, t.results)]
+    ws.merge_range(1, 0, 1, last_col, f"{n} metingen: " + ", ".join(kinds), fmt["sub"])
+
+    mv = t.movers()
+    row = 3
+    ws.merge_range(row, 0, row, last_col, f"Wat bewoog het meest sinds de vorige meting ({labels[-2]} → {labels[-1]})",
+                   fmt["h2"])
+
+    def pillar_line(items):
+        return "; ".join(f"{name}: score {d:+.0f} procentpunt" + (f", fase {dp:+d}" if dp else "")
+                         for d, dp, _, name in items) or "geen"
+
+    def ind_line(items):
+        return "; ".join(f"{i.indicator_id} {i.name} ({i.statuses[-2] or '–'} → {i.statuses[-1]})"
+                         for i in items[:6]) + (f" en nog {len(items) - 6}" if len(items) > 6 else "") or "geen"
+    lines = [("Pijlers vooruit", pillar_line(mv["pillars_up"])), ("Pijlers achteruit", pillar_line(mv["pillars_down"])),
+             ("Indicatoren vooruit", ind_line(mv["indicators_up"])),
+             ("Indicatoren achteruit", ind_line(mv["indicators_down"]))]
+    for k, v in lines:
+        row += 1
+        ws.write_string(row, 0, k, fmt["label"])
+        ws.merge_range(row, 1, row, last_col, v, fmt["wrap"])
+        ws.set_row(row, 14 * (1 + len(v) // (10 * last_col)) + 2)
+
+    row += 2
+    ws.merge_range(row, 0, row, last_col, "Per pijler", fmt["h2"])
+    row += 1
+    heads = ["Pijler", "Ambitie"] + [x for lbl in labels for x in (f"Fase {lbl}", f"Score {lbl}")] + \
+        ["Fase t.o.v. vorige", "Score t.o.v. vorige", "Fase t.o.v. 0-meting", "Score t.o.v. 0-meting"]
+    ws.set_row(row, 30)
+    for c, h in enumerate(heads):
+        ws.write_string(row, c, h, fmt["head"])
+    for pid, name, prs in series:
+        row += 1
+        last, prev, base = prs[-1], prs[-2], prs[base_i]
+        ws.write_string(row, 0, name, fmt["cell"])
+        ws.write(row, 1, last.ambitie if last and last.ambitie else "–", fmt["cell_c"])
+        for i, pr in enumerate(prs):
+            ws.write(row, 2 + 2 * i, pr.phase if pr else "–", fmt["cell_c"])
+            ws.write(row, 3 + 2 * i, (pr.score / 100) if pr and pr.score is not None else "–", fmt["pct"])
+        c = 2 + 2 * n
+        for a, b in ((prev, last), (base, last)):
+            ws.write_string(row, c, _delta(a.phase if a else None, b.phase if b else None, "{:+d}"), fmt["cell_c"])
+            ws.write_string(row, c + 1, _delta(a.score if a else None, b.score if b else None), fmt["cell_c"])
+            c += 2
+
+    # Data for the chart, and the phase steps: one row per measurement.
+    row += 2
+    ws.merge_range(row, 0, row, last_col, "Score en fase per meting", fmt["h2"])
+    row += 1
+    data_head = row
+    pid_of = [pid for pid, _, _ in series]
+    ws.write_string(row, 0, "Meting", fmt["head"])
+    for j, (_, name, _) in enumerate(series):
+        ws.write_string(row, 1 + j, name, fmt["head"])
+        ws.write_string(row, 2 + len(series) + j, f"Fase {pid_of[j]}", fmt["head"])
+    ws.set_row(row, 42)
+    for i, lbl in enumerate(labels):
+        row += 1
+        ws.write_string(row, 0, lbl, fmt["cell"])
+        for j, (_, _, prs) in enumerate(series):
+            pr = prs[i]
+            ws.write(row, 1 + j, (pr.score / 100) if pr and pr.score is not None else "", fmt["pct"])
+            ws.write(row, 2 + len(series) + j, pr.phase if pr else "", fmt["cell_c"])
+    top = t.latest.questionnaire.top_phase
+    ws.conditional_format(data_head + 1, 2 + len(series), row, 1 + 2 * len(series),
+                          {"type": "2_color_scale", "min_type": "num", "min_value": 0, "max_type": "num",
+                           "max_value": top, "min_color": "#F2F2F2", "max_color": MID})
+    chart = wb.add_chart({"type": "line"})
+    colors = ["#1F3864", "#C00000", "#548235", "#BF9000", "#7030A0", "#2E75B6", "#808080"]
+    for j, (_, name, _) in enumerate(series):
+        chart.add_series({"name": ["Trend", data_head, 1 + j], "categories": ["Trend", data_head + 1, 0, row, 0],
+                          "values": ["Trend", data_head + 1, 1 + j, row, 1 + j],
+                          "marker": {"type": "circle", "size": 6},
+                          "line": {"color": colors[j % len(colors)], "width": 2,
+                                   "dash_type": ["solid", "dash", "round_dot", "long_dash", "dash_dot"][j % 5]}})
+    chart.set_title({"name": "Score per pijler per meting", "name_font": {"size": 10, "bold": True}})
+    chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True,
+                                                                                   "line": {"color": "#D9D9D9"}}})
+    chart.set_x_axis({"name": "Datum meting"})
+    chart.set_legend({"position": "right", "font": {"size": 8}})
+    chart.set_size({"width": 760, "height": 260})
+    row += 2
+    ws.insert_chart(row, 0, chart)
+    row += 14
+
+    counts = {}
+    for it in t.indicators():
+        counts.setdefault(it.pillar_id, {}).setdefault(it.change, 0)
+        counts[it.pillar_id][it.change] += 1
+    ws.merge_range(row, 0, row, last_col, "Indicatoren per pijler sinds de vorige meting", fmt["h2"])
+    row += 1
+    kinds = ["nieuw behaald", "verloren", "nog open", "behaald gebleven", "nieuw in deze versie"]
+    ws.set_row(row, 30)
+    for c, h in enumerate(["Pijler"] + kinds):
+        ws.write_string(row, c, h, fmt["head"])
+    for pid, name, _ in series:
+        row += 1
+        ws.write_string(row, 0, name, fmt["cell"])
+        for c, k in enumerate(kinds, 1):
+            ws.write_number(row, c, counts.get(pid, {}).get(k, 0), fmt["cell_c"])
+    versions = sorted({f"{r.questionnaire.id} {r.questionnaire.version}" for r in t.results})
+    notes = t.not_comparable()
+    if len(versions) > 1 or notes:
+        row += 2
+        ws.merge_range(row, 0, row, last_col, "Versies van de vragenlijst", fmt["h2"])
+        for line in [f"Gemeten met: {', '.join(versions)}. Vergeleken op vaste id's en 'vervangt'-verwijzingen."] + \
+                notes:
+            row += 1
+            ws.merge_range(row, 0, row, last_col, line, fmt["wrap"])
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(0.4, 0.4, 0.5, 0.5)
+    ws.set_footer("&L&8Vertrouwelijk&R&8&A · &P / &N")
+
+
+def _trend_indicators(wb, ws, fmt, t):
+    labels = t.labels()
+    heads = [("Pijler", 8), ("Indicator", 9), ("Naam", 30), ("Fase", 5)] + [(lbl, 12) for lbl in labels] + \
+        [("Sinds vorige meting", 18)]
+    rows = [[it.pillar_id, it.indicator_id, it.name, it.phase] + [s or "–" for s in it.statuses] + [it.change]
+            for it in t.indicators()]
+    _table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell", "cell_c"] + ["cell"] * len(labels) + ["cell"])
+    for status, color in STATUS_FILL.items():
+        ws.conditional_format(1, 4, len(rows), 3 + len(labels), {"type": "cell", "criteria": "==",
+                              "value": f'"{status}"', "format": wb.add_format({"bg_color": color})})
+    last = 4 + len(labels)
+    for word, color in (("nieuw behaald", "#C6E0B4"), ("verloren", "#F8CBAD")):
+        ws.conditional_format(1, last, len(rows), last, {"type": "cell", "criteria": "==", "value": f'"{word}"',
+                                                         "format": wb.add_format({"bg_color": color, "bold": True})})
+
+
+def _answer_changes(ws, fmt, t):
+    a, b = t.labels()[-2], t.labels()[-1]
+    heads = [("ID", 7), ("Pijler", 6), ("Vraag", 46), (f"Antwoord {a}", 12), (f"Toelichting {a}", 30),
+             (f"Antwoord {b}", 12), (f"Toelichting {b}", 30)]
+    rows = [[c.question_id, c.pillar_id, c.text, c.before, c.before_remark, c.after, c.after_remark]
+            for c in t.answer_changes()]
+    _table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell", "cell_c", "cell", "cell_c", "cell"])
+    if not rows:
+        ws.write_string(1, 2, "Geen antwoorden veranderd sinds de vorige meting.", fmt["wrap"])

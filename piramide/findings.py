@@ -81,3 +81,12 @@ def finding(code: str, *, file: str = "", sheet: str = "", cell: str = "",
 
 def has_errors(findings) -> bool:
     return any(f.severity == FOUT for f in findings)
+
+CATALOGUE.update({
+    # --- trends over several measurements --------------------------------------------------
+    "bestand_dubbel": (WAARSCHUWING, "dit bestand is hetzelfde als {ander} (zelfde inhoud); het telt één keer mee."),
+    "datum_dubbel": (WAARSCHUWING, "{gemeente} heeft twee metingen op {datum}: {bestanden}. Beide staan in de trend; "
+                                   "als laatste meting geldt {gekozen}. Is één ervan een oude versie, laat die dan weg."),
+    "gemeente_spelling": (WAARSCHUWING, "dezelfde gemeente staat er in verschillende schrijfwijzen: {namen}. "
+                                        "Ze zijn samengenomen als '{gekozen}'. Gebruik voortaan één schrijfwijze."),
+})

@@ -65,6 +65,13 @@ def load_rows(data: bytes, fname: str, data_only: bool = True) -> dict[str, list
 
 
 def read(path: str | Path, questionnaire: Questionnaire, data: bytes | None = None) -> Measurement:
+    return read_with(path, [questionnaire], data)[0]
+
+
+def read_with(path: str | Path, candidates: list[Questionnaire], data: bytes | None = None
+              ) -> tuple[Measurement, Questionnaire]:
+    """Read with the definition the workbook was made from, when it is among the candidates
+    (the first candidate otherwise): a 0-meting on version 1 stays readable after version 2."""
     path = Path(path)
     fname = str(path)
     if data is None:
@@ -73,13 +80,30 @@ def read(path: str | Path, questionnaire: Questionnaire, data: bytes | None = No
         except OSError as exc:
             raise ReadError(f"{fname}: het bestand kan niet worden gelezen ({exc.strerror}).") from exc
     sheets = load_rows(data, fname)
+    questionnaire = _choose(sheets, candidates)
     m = Measurement(source=fname, sha256=hashlib.sha256(data).hexdigest())
     _read_info(sheets, questionnaire, m)
     empties = _read_answers(sheets, questionnaire, m)
     if empties:
         _check_formulas(data, fname, empties, m)
     _read_meta(sheets, questionnaire, m)
-    return m
+    return m, questionnaire
+
+
+def _info(sheets) -> tuple[str, str]:
+    for rows in sheets.values():
+        info = {r[0]: cell_text(r[1]) for r in rows if len(r) >= 2 and r[0] in (L.INFO_ID, L.INFO_VERSION)}
+        if info:
+            return info.get(L.INFO_ID, ""), info.get(L.INFO_VERSION, "")
+    return "", ""
+
+
+def _choose(sheets, candidates: list[Questionnaire]) -> Questionnaire:
+    qid, version = _info(sheets)
+    for q in candidates:
+        if (q.id, q.version) == (qid, version):
+            return q
+    return candidates[0]
 
 
 def _add(m: Measurement, code: str, sheet: str = "", cell: str = "", **ctx):

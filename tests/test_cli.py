@@ -68,6 +68,8 @@ def test_score_json_agrees_with_the_library(run, tmp_path):
     r = run("score", src, "--json", "uit.json", "-o", "dash")
     assert r.exit_code == 0
     data = json.loads((tmp_path / "uit.json").read_text(encoding="utf-8"))
+    trend = data.pop("trend")
+    assert [m["datum"] for m in trend["measurements"]] == ["2026-03-18"]
     lib = piramide.score(src)
     assert data == json.loads(json.dumps(lib.to_dict(), default=str))
     assert data["gemeente"] == "Voorbeeldstad" and data["datum"] == "2026-03-18"
