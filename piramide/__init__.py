@@ -38,7 +38,7 @@ def trend(paths_or_results, questionnaires=()):
     with the definition among `questionnaires` (names, paths or objects) it was made from."""
     from .reader import read_with
     from .scoring import score as _score
-    from .trend import build_trends
+    from .trends import build_trends
     qs = [q if hasattr(q, "questions") else load_questionnaire(q) for q in questionnaires] or [load_questionnaire()]
     results = []
     for x in paths_or_results:

@@ -190,7 +190,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
     import json
 
     from .dashboard import default_name, write_dashboard
-    from .trend import build_trends
+    from .trends import build_trends
     files = _inputs(files, history)
     candidates = _load_candidates(questionnaire_names)
     say = (lambda msg: click.echo(msg, err=True)) if json_path == "-" else click.echo

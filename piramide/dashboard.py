@@ -346,7 +346,7 @@ def _trend(wb, ws, fmt, t):
         row += 1
         ws.write_string(row, 0, k, fmt["label"])
         ws.merge_range(row, 1, row, last_col, v, fmt["wrap"])
-        ws.set_row(row, 14 * (1 + len(v) // (10 * last_col)) + 2)
+        ws.set_row(row, 14 * (1 + len(v) // (12 * last_col)) + 2)
 
     row += 2
     ws.merge_range(row, 0, row, last_col, "Per pijler", fmt["h2"])
@@ -436,7 +436,7 @@ def _trend(wb, ws, fmt, t):
             ws.merge_range(row, 0, row, last_col, line, fmt["wrap"])
     ws.set_paper(9)
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, 1)
     ws.set_margins(0.4, 0.4, 0.5, 0.5)
     ws.set_footer("&L&8Vertrouwelijk&R&8&A · &P / &N")
 

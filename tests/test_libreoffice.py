@@ -150,3 +150,21 @@ def test_template_renders_front_and_overview_on_one_page_each(tmp_path, default_
     assert "BO-01" in pages[2]
     assert not [e for e in ERRORS if e in "\n".join(pages)]
     assert len(pages) <= 9
+
+
+def test_trend_dashboard_renders_without_errors(tmp_path, default_q):
+    import piramide
+    from piramide.trends import build_trends
+    q = default_q
+    src = [write_template(q, tmp_path / file_name(m), filled=m) for m in example_measurements(q)]
+    (t,) = build_trends([score(read(s, q), q) for s in src])
+    dash = write_dashboard(t.latest, tmp_path / "trend.xlsx", trend=t)
+    pdf, = soffice_convert([dash], "pdf", tmp_path / "pdf", tmp_path / "profile")
+    pages = pdf_pages(pdf)
+    assert "Waarom deze fase" in pages[0] and "Zie het blad Trend voor alle 2 metingen" in pages[0]
+    assert "Trend: Voorbeeldstad" in pages[1] and "Wat bewoog het meest" in pages[1]
+    assert "Communicatie intern en extern" in pages[1].split("Indicatoren per pijler sinds de vorige meting")[1]
+    assert "Pijler" in pages[2] and "Sinds vorige meting" in pages[2]         # the Trend sheet on one page
+    text = "\n".join(pages)
+    assert not [e for e in ERRORS if e in text]
+    assert "nieuw behaald" in text and "Toelichting 18-03-2026" in text
