@@ -90,3 +90,28 @@ CATALOGUE.update({
     "gemeente_spelling": (WAARSCHUWING, "dezelfde gemeente staat er in verschillende schrijfwijzen: {namen}. "
                                         "Ze zijn samengenomen als '{gekozen}'. Gebruik voortaan één schrijfwijze."),
 })
+
+CATALOGUE.update({
+    # --- the gate: files that cannot be read as a workbook at all --------------------------
+    "invoer_bestaat_niet": (FOUT, "dit bestand bestaat niet. Controleer de naam en de map."),
+    "invoer_map": (FOUT, "dit is een map, geen bestand. Geef een werkboek, of gebruik --history voor een map met metingen."),
+    "invoer_geen_rechten": (FOUT, "u mag dit bestand niet lezen. Vraag leesrechten of kopieer het naar een eigen map."),
+    "invoer_onleesbaar": (FOUT, "dit bestand kan niet worden gelezen ({detail}). Kopieer het opnieuw en probeer nog eens."),
+    "invoer_leeg": (FOUT, "het bestand is leeg (0 bytes). Vraag het ingevulde werkboek opnieuw op."),
+    "invoer_te_groot": (FOUT, "het bestand is {grootte} MB; een ingevulde piramide is veel kleiner. Controleer of dit het goede bestand is."),
+    "invoer_tekst": (FOUT, "dit is een tekstbestand (bijvoorbeeld CSV), geen Excel-werkboek. Gebruik het ingevulde .xlsx-werkboek."),
+    "invoer_pdf": (FOUT, "dit is een PDF, geen Excel-werkboek. Gebruik het ingevulde .xlsx-werkboek."),
+    "invoer_onbekend": (FOUT, "dit is geen spreadsheet (onbekend formaat). Gebruik het ingevulde .xlsx-werkboek."),
+    "invoer_zip_kapot": (FOUT, "het bestand is beschadigd of onvolledig (een afgebroken download of bijlage?). Vraag het opnieuw op."),
+    "invoer_geen_werkboek": (FOUT, "dit is een zip-bestand maar geen Excel-werkboek{soort}. Gebruik het ingevulde .xlsx-werkboek."),
+    "invoer_wachtwoord": (FOUT, "het werkboek is met een wachtwoord versleuteld. Open het in Excel, verwijder het wachtwoord "
+                                "(Bestand > Info > Werkmap beveiligen > Versleutelen met wachtwoord, veld leegmaken), sla op en probeer opnieuw."),
+    "invoer_xls": (FOUT, "dit is het oude Excel-formaat (.xls, Excel 97-2003). Open het in Excel of LibreOffice en sla het op als "
+                         "Excel-werkmap (.xlsx)."),
+    "invoer_ods": (FOUT, "dit is een LibreOffice-rekenblad (.ods). Open het in LibreOffice en kies Bestand > Opslaan als > "
+                         "Excel 2007-365 (.xlsx), en gebruik dat bestand."),
+    "invoer_zip_bom": (FOUT, "het werkboek pakt uit tot {grootte} (onderdeel {onderdeel}); dat is verdacht groot en wordt niet "
+                             "geopend. Vraag het werkboek opnieuw op."),
+    "invoer_xml_onveilig": (FOUT, "onderdeel {onderdeel} bevat een DOCTYPE- of ENTITY-declaratie, wat een Excel-werkboek nooit heeft; "
+                                  "het bestand wordt niet geopend. Vraag het werkboek opnieuw op."),
+})

@@ -11,12 +11,12 @@ import datetime as dt
 import hashlib
 import io
 import re
-import zipfile
 from pathlib import Path
 
 from . import labels as L
 from .answers import cell_text, normalize
 from .findings import finding
+from .gate import InputError, check_bytes, read_checked
 from .measurement import EMPTY, INVALID, Measurement
 from .model import UNKNOWN, Questionnaire
 
@@ -29,10 +29,16 @@ _SOORT = {"0-meting": "0-meting", "0 meting": "0-meting", "0meting": "0-meting",
           "nul-meting": "0-meting", "basismeting": "0-meting", "vervolgmeting": "vervolgmeting",
           "vervolg": "vervolgmeting", "hermeting": "vervolgmeting", "herhaalmeting": "vervolgmeting"}
 META_SCAN_ROWS, META_SCAN_COLS = 80, 12
+# A sheet's declared size can be a lie (a cell at XFD1048576): read at most this much of it.
+ROW_LIMIT, COL_LIMIT = 5000, 60
 
 
 class ReadError(Exception):
     """The file cannot be read as a workbook at all; the message says why and what to do."""
+
+    def __init__(self, message: str, code: str = "invoer_onleesbaar"):
+        self.code = code
+        super().__init__(message)
 
 
 def col_name(index: int) -> str:
@@ -54,12 +60,17 @@ def load_rows(data: bytes, fname: str, data_only: bool = True) -> dict[str, list
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_vba=False,
                                     keep_links=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input is the user's to fix
         raise ReadError(f"{fname}: het bestand is geen leesbaar Excel-werkboek ({type(exc).__name__}). "
-                        "Sla het in Excel of LibreOffice op als .xlsx en probeer opnieuw.") from exc
+                        "Open het in Excel of LibreOffice, sla het op als .xlsx en probeer opnieuw.",
+                        "invoer_kapot_werkboek") from None
     try:
-        return {ws.title: list(ws.iter_rows(min_row=1, min_col=1, values_only=True))
+        return {ws.title: list(ws.iter_rows(min_row=1, min_col=1, max_row=min(ws.max_row or ROW_LIMIT, ROW_LIMIT),
+                                            max_col=min(ws.max_column or COL_LIMIT, COL_LIMIT), values_only=True))
                 for ws in wb.worksheets}
+    except Exception as exc:  # noqa: BLE001
+        raise ReadError(f"{fname}: het werkboek is beschadigd ({type(exc).__name__}). Open het in Excel of "
+                        "LibreOffice, sla het opnieuw op als .xlsx en probeer opnieuw.", "invoer_kapot_werkboek") from None
     finally:
         wb.close()
 
@@ -74,11 +85,13 @@ def read_with(path: str | Path, candidates: list[Questionnaire], data: bytes | N
     (the first candidate otherwise): a 0-meting on version 1 stays readable after version 2."""
     path = Path(path)
     fname = str(path)
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ReadError(f"{fname}: het bestand kan niet worden gelezen ({exc.strerror}).") from exc
+    try:
+        if data is None:
+            data = read_checked(path)
+        else:
+            check_bytes(data, path)
+    except InputError as exc:
+        raise ReadError(str(exc), exc.finding.code) from None
     sheets = load_rows(data, fname)
     questionnaire = _choose(sheets, candidates)
     m = Measurement(source=fname, sha256=hashlib.sha256(data).hexdigest())

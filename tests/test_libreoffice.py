@@ -168,3 +168,16 @@ def test_trend_dashboard_renders_without_errors(tmp_path, default_q):
     text = "\n".join(pages)
     assert not [e for e in ERRORS if e in text]
     assert "nieuw behaald" in text and "Toelichting 18-03-2026" in text
+
+
+def test_old_xls_and_ods_written_by_libreoffice_get_their_message(tmp_path, default_q):
+    from piramide.reader import ReadError
+    src = write_template(default_q, tmp_path / "leeg.xlsx")
+    xls, = soffice_convert([src], "xls:MS Excel 97", tmp_path / "xls", tmp_path / "profile", recalc=False)
+    ods, = soffice_convert([src], "ods", tmp_path / "ods", tmp_path / "profile", recalc=False)
+    renamed = xls.with_name("hernoemd.xlsx")
+    xls.rename(renamed)
+    for path, code in [(renamed, "invoer_xls"), (ods, "invoer_ods")]:
+        with pytest.raises(ReadError) as exc:
+            read(path, default_q)
+        assert exc.value.code == code

@@ -228,8 +228,9 @@ def test_not_a_piramide(tmp_path, small):
 def test_unreadable_file_raises_a_dutch_read_error(tmp_path, small):
     p = tmp_path / "kapot.xlsx"
     p.write_bytes(b"dit is geen werkboek")
-    with pytest.raises(ReadError, match="geen leesbaar Excel-werkboek"):
+    with pytest.raises(ReadError, match="tekstbestand") as exc:
         read(p, small)
+    assert exc.value.code == "invoer_tekst"
 
 
 def test_input_is_never_changed(tmp_path, small):

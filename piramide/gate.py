@@ -1,0 +1,114 @@
+"""One fast gate before any parser sees a file: recognise what it is, refuse what is not a
+workbook or is hostile, and say so in Dutch with what to do.
+
+Declared sizes in the zip directory bound what Python's zipfile will ever inflate (it stops
+at the declared size and checks the CRC), so checking them here stops zip bombs before
+openpyxl starts. XML with a DOCTYPE is refused outright; openpyxl also uses defusedxml.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from .findings import Finding, finding
+
+MAX_FILE = 50 * 1024 * 1024           # bytes on disk
+MAX_UNPACKED = 100 * 1024 * 1024      # all entries together, as declared
+MAX_ENTRY = 60 * 1024 * 1024          # one entry
+MAX_ENTRIES = 5000
+MAX_RATIO = 200                       # per entry above 1 MB unpacked
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class InputError(Exception):
+    """The file cannot be read as a workbook; `finding` says why and what to do."""
+
+    def __init__(self, f: Finding):
+        self.finding = f
+        super().__init__(f"{f.file}: {f.message}")
+
+
+def _refuse(code: str, path: Path, **ctx):
+    raise InputError(finding(code, file=str(path), **ctx))
+
+
+def read_checked(path: str | Path) -> bytes:
+    """The file's bytes, once it is known to be a workbook that is safe to parse."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            _refuse("invoer_map", path)
+        size = path.stat().st_size
+    except FileNotFoundError:
+        _refuse("invoer_bestaat_niet", path)
+    except OSError as exc:
+        _refuse("invoer_onleesbaar", path, detail=exc.strerror or type(exc).__name__)
+    if size > MAX_FILE:
+        _refuse("invoer_te_groot", path, grootte=size // (1024 * 1024))
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        _refuse("invoer_geen_rechten", path)
+    except OSError as exc:
+        _refuse("invoer_onleesbaar", path, detail=exc.strerror or type(exc).__name__)
+    check_bytes(data, path)
+    return data
+
+
+def check_bytes(data: bytes, path: Path) -> None:
+    if not data:
+        _refuse("invoer_leeg", path)
+    head = data[:8]
+    if head.startswith(OLE2):
+        # Excel's encrypted OOXML and the old .xls both live in an OLE2 container.
+        if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+            _refuse("invoer_wachtwoord", path)
+        _refuse("invoer_xls", path)
+    if head.startswith(b"%PDF"):
+        _refuse("invoer_pdf", path)
+    if not head.startswith(b"PK"):
+        _refuse("invoer_tekst" if _looks_like_text(data[:4096]) else "invoer_onbekend", path)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        _refuse("invoer_zip_kapot", path)
+    names = {i.filename for i in infos}
+    if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype")[:100]:
+        _refuse("invoer_ods", path)
+    if "[Content_Types].xml" not in names or not any(n.lower().endswith("workbook.xml") for n in names):
+        kind = " maar een Word-document" if "word/document.xml" in names else \
+            " maar een PowerPoint-presentatie" if "ppt/presentation.xml" in names else ""
+        _refuse("invoer_geen_werkboek", path, soort=kind)
+    if len(infos) > MAX_ENTRIES:
+        _refuse("invoer_zip_bom", path, grootte=f"{len(infos)} onderdelen", onderdeel="(alle)")
+    total = 0
+    for i in infos:
+        total += i.file_size
+        ratio = i.file_size / max(i.compress_size, 1)
+        if i.file_size > MAX_ENTRY or (i.file_size > 1024 * 1024 and ratio > MAX_RATIO) or total > MAX_UNPACKED:
+            _refuse("invoer_zip_bom", path, grootte=f"{max(i.file_size, total) // (1024 * 1024)} MB",
+                    onderdeel=i.filename)
+    for i in infos:
+        if i.filename.lower().endswith((".xml", ".rels", ".vml")):
+            try:
+                with archive.open(i) as fh:
+                    start = fh.read(2048)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+                _refuse("invoer_zip_kapot", path)
+            if b"<!DOCTYPE" in start.upper() or b"<!ENTITY" in start.upper():
+                _refuse("invoer_xml_onveilig", path, onderdeel=i.filename)
+
+
+def _looks_like_text(sample: bytes) -> bool:
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = sample.decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return printable >= 0.95 * max(len(text), 1)
