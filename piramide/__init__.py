@@ -48,3 +48,16 @@ def trend(paths_or_results, questionnaires=()):
             m, q = read_with(x, qs)
             results.append(_score(m, q))
     return build_trends(results)
+
+
+def overview(paths_or_results, questionnaires=(), anonymous=False, key: bytes | None = None):
+    """The region overview (regions.Overview) of many measurements: latest per gemeente."""
+    from .regions import build_overview
+    results = [t_result for t in trend(paths_or_results, questionnaires) for t_result in t.results]
+    return build_overview(results, anonymous, key)
+
+
+def region(paths_or_results, questionnaires=(), anonymous=False, key: bytes | None = None):
+    """The region as one tidy pandas frame, the same table `piramide region --csv` writes:
+    gemeente, datum, questionnaire, pijler, fase, score, indicator, status."""
+    return overview(paths_or_results, questionnaires, anonymous, key).to_frame()

@@ -110,38 +110,18 @@ def example(questionnaire_name, folder, force):
         _fail(str(exc))
 
 
-UNCERTAIN = {"antwoord_leeg", "antwoord_weet_niet"}
-
-
-def _report(findings, strict: bool) -> bool:
-    """Print findings one per line (stderr); True when this file must not be scored."""
-    blocking = False
-    for f in findings:
-        line = f.render()
-        if strict and f.code in UNCERTAIN and f.severity != "fout":
-            line = "fout (--strict): " + line.split(": ", 1)[1]
-            blocking = True
-        click.echo(line, err=True)
-    return blocking or has_errors(findings)
-
-
 def _read_all(files, candidates, strict):
-    """Read and score each file; bad files are reported and skipped, never fatal to the batch."""
-    from .reader import ReadError, read_with
-    from .scoring import score as score_one
+    """Read and score each file (on every core when there are many); bad files are reported
+    and skipped, never fatal to the batch."""
+    from .batch import score_files
     results, failed = [], []
-    for path in files:
-        try:
-            m, q = read_with(path, candidates)
-        except ReadError as exc:
-            click.echo(f"fout: {exc}", err=True)
-            failed.append(path)
-            continue
-        r = score_one(m, q)
-        if _report(r.findings, strict):
-            failed.append(path)
-            continue
-        results.append(r)
+    for o in score_files(files, candidates, strict):
+        for line in o.lines:
+            click.echo(line, err=True)
+        if o.failed:
+            failed.append(o.path)
+        else:
+            results.append(o.result)
     return results, failed
 
 
@@ -250,6 +230,101 @@ def check(files, questionnaire_names, strict):
                    + (f", {warn} waarschuwing(en))" if warn else ")"))
     if failed:
         _fail(f"{len(failed)} van {len(files)} bestand(en) met fouten; herstel ze en controleer opnieuw.")
+
+
+def _workbooks_in(paths) -> list[Path]:
+    """Files as given; folders searched (with subfolders) for workbooks, not our own outputs."""
+    out = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.suffix.lower() in (".xlsx", ".xlsm")
+                          and not f.name.startswith(("~$", ".~")) and "-dashboard-" not in f.name
+                          and not f.name.startswith("regio-overzicht"))
+        else:
+            out.append(p)
+    return out
+
+
+CSV_COLUMNS = ["gemeente", "datum", "questionnaire", "pijler", "fase", "score", "indicator", "status"]
+
+
+def _csv_safe(value):
+    """Text that a spreadsheet would run as a formula is written with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@QUESTIONNAIRES_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Het overzicht (standaard output/regio-overzicht-<datum>.xlsx).")
+@click.option("--anonymous", is_flag=True, help="Namen vervangen door codes, om buiten het RIEC te delen.")
+@click.option("--sleutel", envvar="PIRAMIDE_SLEUTEL", default=None, metavar="TEKST",
+              help="Geheime sleutel voor de codes van --anonymous (of PIRAMIDE_SLEUTEL); met dezelfde sleutel "
+                   "houdt een gemeente dezelfde code.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Schrijf ook één lange tabel (CSV) voor pandas of Power BI.")
+@click.option("--strict", is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
+@click.option("--force", is_flag=True, help="Bestaande uitvoer vervangen.")
+def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, strict, force):
+    """Maak één overzicht van alle gemeenten in een regio.
+
+    Per gemeente de laatste meting (fase en score per pijler, het verschil met de vorige
+    meting en de naam van het dashboard), de verdeling van de regio over de fasen, en de
+    indicatoren die het vaakst nog open staan. Mappen worden doorzocht, met submappen.
+
+    \b
+    Voorbeeld:
+      piramide region metingen/ -o regio-2026.xlsx --csv regio-2026.csv
+      piramide region metingen/ --anonymous --sleutel "geheim van het RIEC"
+    """
+    import csv
+    import datetime as dt
+    import hashlib
+    import secrets
+
+    from .regionbook import write_overview
+    from .regions import build_overview
+    files = _workbooks_in(paths)
+    if not files:
+        raise click.UsageError("geen werkboeken gevonden in de opgegeven mappen.")
+    results, failed = _read_all(files, _load_candidates(questionnaire_names), strict)
+    if not results:
+        _fail(f"geen enkel bestand te verwerken ({len(failed)} met fouten); zie de meldingen hierboven.")
+    key = None
+    if anonymous:
+        if sleutel:
+            key = hashlib.sha256(sleutel.encode()).digest()
+        else:
+            key = secrets.token_bytes(32)
+            click.echo("let op: zonder --sleutel gelden de codes alleen voor dit overzicht; geef --sleutel "
+                       "(of PIRAMIDE_SLEUTEL) voor codes die bij een volgend overzicht gelijk blijven.", err=True)
+    ov = build_overview(results, anonymous, key)
+    if not anonymous:
+        for f in ov.findings:
+            click.echo(f.render(), err=True)
+    stem = "regio-overzicht-anoniem" if anonymous else "regio-overzicht"
+    output = output or Path("output") / f"{stem}-{dt.date.today().isoformat()}.xlsx"
+    try:
+        check_target(output, inputs=files, force=force)
+        write_overview(ov, output)
+        if csv_path:
+            from .output import atomic_path
+            check_target(csv_path, inputs=files, force=force)
+            with atomic_path(csv_path) as tmp:
+                with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
+                    w = csv.DictWriter(fh, CSV_COLUMNS)
+                    w.writeheader()
+                    for row in ov.long_rows():
+                        w.writerow({k: _csv_safe(v) for k, v in row.items()})
+    except OutputError as exc:
+        _fail(str(exc))
+    click.echo(f"Regio-overzicht geschreven: {output} ({len(ov.rows)} gemeenten"
+               + (f"; CSV: {csv_path}" if csv_path else "") + ")")
+    if failed:
+        _fail(f"{len(failed)} van {len(files)} bestand(en) niet verwerkt; zie de meldingen hierboven.")
 
 
 @main.group()

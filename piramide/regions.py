@@ -1,0 +1,116 @@
+"""A RIEC's region: the latest measurement of each municipality side by side. Pure.
+
+Anonymous codes are an HMAC of the municipality under a key the RIEC keeps: stable across
+overviews made with the same key, and not recomputable by anyone who only knows the names.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+from .findings import Finding
+from .scoring import MET, Result
+from .trends import Trend, build_trends, gemeente_key
+
+
+@dataclass
+class Row:
+    name: str                   # the municipality, or its code when anonymous
+    trend: Trend
+
+    @property
+    def latest(self) -> Result:
+        return self.trend.latest
+
+    @property
+    def previous(self) -> Result | None:
+        return self.trend.previous
+
+
+@dataclass
+class Overview:
+    rows: list[Row]
+    anonymous: bool = False
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def questionnaire(self):
+        """The definition of the most recent measurement: its pillars and phases frame the view."""
+        return max((r.latest for r in self.rows), key=lambda r: (r.measurement.datum is not None,
+                                                                 r.measurement.datum)).questionnaire
+
+    def pillar_ids(self) -> list[str]:
+        return [p.id for p in self.questionnaire.pillars]
+
+    def distribution(self) -> dict[str, list[int]]:
+        """Per pillar: how many municipalities stand in phase 0, 1, … top."""
+        top = self.questionnaire.top_phase
+        out = {pid: [0] * (top + 1) for pid in self.pillar_ids()}
+        for row in self.rows:
+            for p in row.latest.pillars:
+                if p.pillar.id in out and p.phase <= top:
+                    out[p.pillar.id][p.phase] += 1
+        return out
+
+    def open_indicators(self) -> list[tuple]:
+        """Indicators most often still open in the latest measurements: where a regional
+        programme helps most. (indicator, pillar id, count open, count measured)."""
+        counts: dict[str, list] = {}
+        for row in self.rows:
+            for p in row.latest.pillars:
+                for ir in p.indicators:
+                    c = counts.setdefault(ir.indicator.id, [ir.indicator, p.pillar.id, 0, 0])
+                    c[3] += 1
+                    c[2] += ir.status not in MET
+        items = [tuple(v) for v in counts.values() if v[2] > 0]
+        return sorted(items, key=lambda t: (-t[2], t[0].phase, t[0].id))
+
+    def long_rows(self) -> list[dict]:
+        """One tidy row per measurement, pillar and indicator: for pandas and Power BI."""
+        out = []
+        for row in self.rows:
+            for r in row.trend.results:
+                m, q = r.measurement, r.questionnaire
+                datum = _month(m.datum) if self.anonymous else (m.datum.isoformat() if m.datum else "")
+                for p in r.pillars:
+                    for ir in p.indicators:
+                        out.append({"gemeente": row.name, "datum": datum, "questionnaire": f"{q.id} {q.version}",
+                                    "pijler": p.pillar.id, "fase": p.phase,
+                                    "score": None if p.score is None else round(p.score, 1),
+                                    "indicator": ir.indicator.id, "status": ir.status})
+        return out
+
+    def to_frame(self):
+        import pandas as pd  # analysts only
+        return pd.DataFrame(self.long_rows(), columns=["gemeente", "datum", "questionnaire", "pijler", "fase",
+                                                       "score", "indicator", "status"])
+
+
+def _month(d) -> str:
+    return d.strftime("%Y-%m") if d else ""
+
+
+def anonymous_code(name: str, key: bytes, length: int = 5) -> str:
+    digest = hmac.new(key, gemeente_key(name).encode(), hashlib.sha256).digest()
+    return "G-" + base64.b32encode(digest).decode()[:length]
+
+
+def build_overview(results: list[Result], anonymous: bool = False, key: bytes | None = None) -> Overview:
+    trends = build_trends(results)
+    findings = [f for t in trends for f in t.findings]
+    if not anonymous:
+        rows = [Row(t.gemeente, t) for t in trends]
+        return Overview(sorted(rows, key=lambda r: gemeente_key(r.name)), False, findings)
+    if key is None:
+        raise ValueError("an anonymous overview needs a key")
+    length = 5
+    while True:
+        codes = [anonymous_code(t.gemeente, key, length) for t in trends]
+        if len(set(codes)) == len(codes):
+            break
+        length += 1
+    rows = [Row(c, t) for c, t in zip(codes, trends)]
+    return Overview(sorted(rows, key=lambda r: r.name), True, findings)
