@@ -100,19 +100,11 @@ def _calamine_rows(data: bytes) -> dict[str, list[tuple]] | None:
         out = {}
         for name in wb.sheet_names:
             grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            out[name] = [tuple(_plain(v) for v in row) for row in grid]
+            # calamine's empty cell is "", openpyxl's is None: speak openpyxl's language
+            out[name] = [tuple(None if v == "" else v for v in row) for row in grid]
         return out
     except Exception:  # noqa: BLE001 - let openpyxl try, and report in its words
         return None
-
-
-def _plain(v):
-    """calamine's cell values in openpyxl's terms: empty is None, anything exotic is text."""
-    if v == "" or v is None:
-        return None
-    if isinstance(v, (str, bool, int, float, dt.date, dt.time, dt.timedelta)):
-        return v
-    return str(v)
 
 
 def _openpyxl_rows(data: bytes, fname: str, data_only: bool) -> dict[str, list[tuple]]:
@@ -204,7 +196,7 @@ def _header(row: tuple) -> tuple[int, int, int | None] | None:
     """Column indexes of id, answer and remark when this row is a question-table header."""
     id_col = ans_col = rem_col = None
     for c, v in enumerate(row):
-        if not isinstance(v, str):
+        if not isinstance(v, str) or len(v) > 40:
             continue
         key = L.norm(v)
         if id_col is None and key in L.ID_ALIASES:
@@ -225,17 +217,16 @@ def _read_answers(sheets, q: Questionnaire, m: Measurement) -> list[tuple[str, i
     for title, rows in sheets.items():
         cols = None
         for r, row in enumerate(rows):
-            head = _header(row)
-            if head:
-                cols = head
-                continue
-            if cols is None:
+            raw_id = row[cols[0]] if cols is not None and cols[0] < len(row) else None
+            qid = raw_id.strip().upper() if isinstance(raw_id, str) else ""
+            if not q.has_question(qid):
+                head = _header(row)       # only rows that are not questions can be a (new) header
+                if head:
+                    cols = head
+                    continue
+            if cols is None or not qid:
                 continue
             id_col, ans_col, rem_col = cols
-            raw_id = row[id_col] if id_col < len(row) else None
-            if not isinstance(raw_id, str) or not raw_id.strip():
-                continue
-            qid = raw_id.strip().upper()
             if not q.has_question(qid):
                 if _ID_LIKE.match(qid):
                     _add(m, "vraag_onbekend", title, cell_ref(r, id_col), vraag=raw_id.strip(),
@@ -304,7 +295,7 @@ def _read_meta(sheets, q: Questionnaire, m: Measurement):
     for title, rows in sheets.items():
         for r, row in enumerate(rows[:META_SCAN_ROWS]):
             for c, v in enumerate(row[:META_SCAN_COLS]):
-                if not isinstance(v, str):
+                if not isinstance(v, str) or len(v) > 80:
                     continue
                 key = L.norm(v)
                 if key in labels and labels[key] not in found:

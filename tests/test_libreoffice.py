@@ -182,3 +182,23 @@ def test_old_xls_and_ods_written_by_libreoffice_get_their_message(tmp_path, defa
         with pytest.raises(ReadError) as exc:
             read(path, default_q)
         assert exc.value.code == code
+
+
+def test_region_overview_renders_without_errors(tmp_path, default_q):
+    from piramide.regionbook import write_overview
+    from piramide.regions import build_overview
+    q = default_q
+    src = [write_template(q, tmp_path / file_name(m), filled=m) for m in example_measurements(q)]
+    rng = random.Random(5)
+    for i in range(6):
+        raw = {qq.id: (rng.choice(["ja", "ja", "deels", "nee", "n.v.t."]), "") for qq in q.questions}
+        meta = example_measurements(q)[0]
+        meta.gemeente, meta.answers = f"Gemeente {i}", {}
+        src.append(write_template(q, tmp_path / f"g{i}.xlsx", filled=meta, raw_answers=raw))
+    ov = build_overview([score(read(s, q), q) for s in src])
+    out = write_overview(ov, tmp_path / "regio.xlsx")
+    pdf, = soffice_convert([out], "pdf", tmp_path / "pdf", tmp_path / "profile")
+    pages = pdf_pages(pdf)
+    assert "Regio-overzicht" in pages[0] and "Gemeente 5" in pages[0] and "Voorbeeldstad" in pages[0]
+    assert "Hoeveel gemeenten staan in welke fase" in pages[1]
+    assert not [e for e in ERRORS if e in "\n".join(pages)]

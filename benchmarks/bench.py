@@ -1,0 +1,178 @@
+"""Benchmark: piramide against floors measured in the same run, on the same machine.
+
+    python benchmarks/bench.py            # 342 generated municipalities, 3 repeats
+    python benchmarks/bench.py -n 40 -r 5
+
+Measures medians over repeated runs of:
+  (a) floors per file: bare openpyxl.load_workbook(read_only=True, data_only=True), pandas.read_excel
+      of the questions sheet (what an analyst writes), and a bare python-calamine read of all sheets;
+  (b) `piramide score FILE` end to end as a process, against a process that imports openpyxl and
+      loads that file;
+  (c) `piramide region DIR` over all N as a process, against the floors spread over all cores
+      (each floor also as one process, interpreter start and imports included);
+  (d) peak memory (max RSS of the largest single process).
+Prints the ratios. Tests never assert wall-clock times; this script is where speed is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _make(args):
+    """One filled piramide for a generated municipality (deterministic per index)."""
+    i, folder = args
+    from piramide import questionnaire as qmod
+    from piramide.measurement import Answer, Measurement
+    from piramide.template import write_template
+    q = qmod.load()
+    rng = random.Random(i)
+    level = 0.35 + 0.5 * rng.random()
+    m = Measurement(gemeente=f"Gemeente {i:03d}", regio=f"RIEC {i % 10}", datum=dt.date(2026, 1 + i % 12, 1 + i % 28),
+                    soort="0-meting", ingevuld_door="benchmark", ambitie={p.id: 3 for p in q.pillars})
+    for qq in q.questions:
+        r = rng.random()
+        label = "ja" if r < level else "deels" if r < level + 0.12 else "n.v.t." if r < level + 0.15 else \
+            "weet niet" if r < level + 0.17 else "nee"
+        m.answers[qq.id] = Answer(qq.id, "", label, remark="Toelichting." if r < 0.1 else "")
+    return write_template(q, Path(folder) / f"gemeente-{i:03d}.xlsx", filled=m)
+
+
+FLOOR_OPENPYXL = """
+import sys, openpyxl
+from concurrent.futures import ProcessPoolExecutor
+def load(p):
+    wb = openpyxl.load_workbook(p, read_only=True, data_only=True); wb.close()
+files = sys.argv[2:]
+with ProcessPoolExecutor(int(sys.argv[1])) as pool:
+    list(pool.map(load, files, chunksize=8))
+"""
+FLOOR_PANDAS = """
+import sys, pandas as pd
+from concurrent.futures import ProcessPoolExecutor
+def load(p):
+    pd.read_excel(p, sheet_name="Vragen")
+files = sys.argv[2:]
+with ProcessPoolExecutor(int(sys.argv[1])) as pool:
+    list(pool.map(load, files, chunksize=8))
+"""
+FLOOR_CALAMINE = """
+import sys, python_calamine as pc
+from concurrent.futures import ProcessPoolExecutor
+def load(p):
+    wb = pc.CalamineWorkbook.from_path(p)
+    for n in wb.sheet_names: wb.get_sheet_by_name(n).to_python()
+files = sys.argv[2:]
+with ProcessPoolExecutor(int(sys.argv[1])) as pool:
+    list(pool.map(load, files, chunksize=8))
+"""
+ONE_OPENPYXL = "import sys, openpyxl; openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True).close()"
+
+
+def timed(cmd: list[str], repeats: int, env=None) -> tuple[float, int]:
+    """Median wall time of a command, and the max RSS (MB) of its largest process."""
+    times, peak = [], 0
+    for _ in range(repeats):
+        wrapper = ("import resource, subprocess, sys, time\n"
+                   "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True)\n"
+                   "d = time.perf_counter() - t\n"
+                   "sys.stderr.write(r.stderr.decode()[-2000:]) if r.returncode not in (0,) else None\n"
+                   "print(d, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, r.returncode)")
+        out = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, env=env)
+        d, rss, rc = out.stdout.split()
+        if rc != "0":
+            raise SystemExit(f"command failed ({rc}): {' '.join(cmd[:4])}…\n{out.stderr}")
+        times.append(float(d))
+        peak = max(peak, int(rss))
+    return statistics.median(times), peak
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, default=342, help="number of municipalities (default 342)")
+    ap.add_argument("-r", "--repeats", type=int, default=3, help="repeats per measurement (median)")
+    ap.add_argument("--keep", type=Path, default=None, help="keep the generated workbooks in this folder")
+    args = ap.parse_args()
+    cores = os.cpu_count() or 1
+    work = Path(tempfile.mkdtemp(prefix="piramide-bench-"))
+    folder = args.keep or work / "in"
+    folder.mkdir(parents=True, exist_ok=True)
+    piramide_cmd = [sys.executable, "-m", "piramide.cli"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    try:
+        t0 = time.perf_counter()
+        with ProcessPoolExecutor(cores) as pool:
+            files = [str(p) for p in pool.map(_make, [(i, folder) for i in range(args.n)])]
+        print(f"{args.n} workbooks generated in {time.perf_counter() - t0:.1f} s "
+              f"({sum(os.path.getsize(f) for f in files) / args.n / 1024:.0f} KB each)")
+        print(f"machine: {platform.machine()}, {cores} cores, {_cpu()}, Python {platform.python_version()}")
+
+        res = {}
+        one = files[0]
+        res["floor_one"] = timed([sys.executable, "-c", ONE_OPENPYXL, one], max(5, args.repeats), env)
+        res["score_one"] = timed(piramide_cmd + ["score", one, "-o", str(work / "dash"), "--force"],
+                                 max(5, args.repeats), env)
+        res["floor_openpyxl"] = timed([sys.executable, "-c", FLOOR_OPENPYXL, str(cores), *files], args.repeats, env)
+        res["floor_calamine"] = timed([sys.executable, "-c", FLOOR_CALAMINE, str(cores), *files], args.repeats, env)
+        res["floor_pandas"] = timed([sys.executable, "-c", FLOOR_PANDAS, str(cores), *files], args.repeats, env)
+        res["region"] = timed(piramide_cmd + ["region", str(folder), "-o", str(work / "regio.xlsx"), "--force"],
+                              args.repeats, env)
+        n = args.n
+        print()
+        print(f"{'measurement':48} {'median':>9} {'per file':>9} {'peak RSS':>9}")
+        rows = [("floor: python + import openpyxl + load 1 file", "floor_one", 1),
+                ("piramide score 1 file (process, end to end)", "score_one", 1),
+                (f"floor: bare openpyxl load, {n} files, {cores} cores", "floor_openpyxl", n),
+                (f"floor: python-calamine read, {n} files, {cores} cores", "floor_calamine", n),
+                (f"floor: pandas.read_excel, {n} files, {cores} cores", "floor_pandas", n),
+                (f"piramide region, {n} files (process)", "region", n)]
+        for label, key, count in rows:
+            t, rss = res[key]
+            print(f"{label:48} {t:8.2f}s {1000 * t / count:7.1f}ms {rss:7d}MB")
+        print()
+        r1 = res["score_one"][0] / res["floor_one"][0]
+        r2 = res["region"][0] / res["floor_openpyxl"][0]
+        r3 = res["region"][0] / res["floor_calamine"][0]
+        r4 = res["region"][0] / res["floor_pandas"][0]
+        peak = max(v[1] for k, v in res.items() if k in ("score_one", "region"))
+        print(f"ratio score 1 file / floor process:            {r1:5.2f}  (target < 1.5)")
+        print(f"ratio region / bare openpyxl over {cores} cores:      {r2:5.2f}  (target < 1.0)")
+        print(f"ratio region / python-calamine over {cores} cores:    {r3:5.2f}")
+        print(f"ratio region / pandas.read_excel over {cores} cores:  {r4:5.2f}")
+        print(f"peak RSS of a piramide process:                {peak:5d} MB (target < 300)")
+        ok = r1 < 1.5 and r2 < 1.0 and peak < 300
+        print("targets met" if ok else "targets NOT met")
+        return 0 if ok else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "cpu unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
