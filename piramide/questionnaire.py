@@ -62,11 +62,25 @@ def resolve(name_or_path: str | Path | None) -> Path:
     return p
 
 
+_LOADED: dict[tuple, Questionnaire] = {}
+
+
 def load(name_or_path: str | Path | None = None) -> Questionnaire:
-    """Load a definition, raising QuestionnaireError when it has errors (warnings pass)."""
-    q, findings = check(name_or_path)
+    """Load a definition, raising QuestionnaireError when it has errors (warnings pass).
+    A definition already loaded, unchanged on disk, is not parsed again."""
+    path = resolve(name_or_path)
+    try:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    if key in _LOADED:
+        return _LOADED[key]
+    q, findings = check(path)
     if q is None:
         raise QuestionnaireError([f for f in findings if f.severity == "fout"])
+    if key is not None:
+        _LOADED[key] = q
     return q
 
 
