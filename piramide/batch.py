@@ -80,9 +80,33 @@ def score_files(paths: list[Path], candidates: list, strict: bool = False, progr
     return out
 
 
-def _with_bar(it, n: int, progress: bool) -> list:
+def _with_bar(it, n: int, progress: bool, label: str = "Bestanden lezen") -> list:
     if not progress:
         return list(it)
     import click
-    with click.progressbar(it, length=n, label="Bestanden lezen", file=sys.stderr) as bar:
+    with click.progressbar(it, length=n, label=label, file=sys.stderr) as bar:
         return list(bar)
+
+
+def _write_one(job) -> str:
+    trend, target = job
+    from .dashboard import write_dashboard
+    from .output import OutputError
+    try:
+        write_dashboard(trend.latest, target, trend=trend)
+    except OutputError as exc:
+        return str(exc)
+    return ""
+
+
+def write_dashboards(jobs: list[tuple], workers: int | None = None, progress: bool | None = None) -> list[str]:
+    """Write (trend, target) dashboards, on every core when there are many; per job the
+    error message, or "" when it was written."""
+    if progress is None:
+        progress = sys.stderr.isatty()
+    workers = workers or os.cpu_count() or 1
+    if len(jobs) < PARALLEL_FROM or workers == 1:
+        return _with_bar(map(_write_one, jobs), len(jobs), progress, "Dashboards schrijven")
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return _with_bar(pool.map(_write_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))),
+                         len(jobs), progress, "Dashboards schrijven")

@@ -169,7 +169,8 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
     """
     import json
 
-    from .dashboard import default_name, write_dashboard
+    from .batch import write_dashboards
+    from .dashboard import default_name
     from .trends import build_trends
     files = _inputs(files, history)
     candidates = _load_candidates(questionnaire_names)
@@ -179,19 +180,24 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
     single_file = output is not None and output.suffix.lower() in (".xlsx", ".xlsm")
     if single_file and len(trends) > 1:
         raise click.UsageError("-o met een .xlsx-naam kan alleen bij één gemeente; geef een map op.")
+    jobs = []
     for t in trends:
         for f in t.findings:
             click.echo(f.render(), err=True)
-        r = t.latest
-        target = output if single_file else (output or Path("output")) / default_name(r)
+        target = output if single_file else (output or Path("output")) / default_name(t.latest)
         try:
             check_target(target, inputs=files, force=force)
-            write_dashboard(r, target, trend=t)
         except OutputError as exc:
             click.echo(f"fout: {exc}", err=True)
-            failed.append(Path(r.measurement.source))
+            failed.append(Path(t.latest.measurement.source))
             continue
-        phases = ", ".join(f"{p.pillar.id} {p.phase}" for p in r.pillars)
+        jobs.append((t, target))
+    for (t, target), error in zip(jobs, write_dashboards(jobs)):
+        if error:
+            click.echo(f"fout: {error}", err=True)
+            failed.append(Path(t.latest.measurement.source))
+            continue
+        phases = ", ".join(f"{p.pillar.id} {p.phase}" for p in t.latest.pillars)
         more = f", {len(t.results)} metingen" if len(t.results) > 1 else ""
         say(f"Dashboard geschreven: {target} ({t.gemeente}{more}, fasen {phases})")
     if json_path:

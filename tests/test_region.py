@@ -139,3 +139,14 @@ def test_progress_bar_only_on_a_terminal(tmp_path, small, capsys):
     assert capsys.readouterr().err == ""
     score_files(paths, [small], progress=True)
     assert "Bestanden lezen" in capsys.readouterr().err
+
+
+def test_many_dashboards_written_over_both_cores(tmp_path, small):
+    from piramide.batch import write_dashboards
+    paths = [filled(small, tmp_path / "in" / f"g{i:02d}.xlsx", all_answers(small), gemeente=f"Gemeente {i}")
+             for i in range(13)]
+    trends = piramide.trend(paths, [small])
+    jobs = [(t, tmp_path / "uit" / f"{i}.xlsx") for i, t in enumerate(trends)]
+    assert write_dashboards(jobs, workers=2, progress=False) == [""] * 13
+    wb = openpyxl.load_workbook(tmp_path / "uit" / "12.xlsx")
+    assert wb["Dashboard"]["A1"].value == f"Piramide Fitte Gemeenten: {trends[12].gemeente}"
