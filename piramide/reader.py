@@ -146,9 +146,10 @@ def read_with(path: str | Path, candidates: list[Questionnaire], data: bytes | N
     except InputError as exc:
         raise ReadError(str(exc), exc.finding.code) from None
     sheets = load_rows(data, fname, engine=engine)
-    questionnaire = _choose(sheets, candidates)
+    info = _info(sheets)
+    questionnaire = _choose(info, candidates)
     m = Measurement(source=fname, sha256=hashlib.sha256(data).hexdigest())
-    _read_info(sheets, questionnaire, m)
+    _read_info(info, questionnaire, m)
     empties = _read_answers(sheets, questionnaire, m)
     if empties:
         _check_formulas(data, fname, empties, m)
@@ -156,40 +157,35 @@ def read_with(path: str | Path, candidates: list[Questionnaire], data: bytes | N
     return m, questionnaire
 
 
-def _info(sheets) -> tuple[str, str]:
-    for rows in sheets.values():
-        info = {r[0]: cell_text(r[1]) for r in rows if len(r) >= 2 and r[0] in (L.INFO_ID, L.INFO_VERSION)}
-        if info:
-            return info.get(L.INFO_ID, ""), info.get(L.INFO_VERSION, "")
-    return "", ""
+def _info(sheets) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The sheet naming the questionnaire, and its id and version with their cells."""
+    for title, rows in sheets.items():
+        found = {r[0]: (cell_text(r[1]), cell_ref(n, 1)) for n, r in enumerate(rows)
+                 if len(r) >= 2 and r[0] in (L.INFO_ID, L.INFO_VERSION)}
+        if found:
+            return title, found
+    return "", {}
 
 
-def _choose(sheets, candidates: list[Questionnaire]) -> Questionnaire:
-    qid, version = _info(sheets)
-    for q in candidates:
-        if (q.id, q.version) == (qid, version):
-            return q
-    return candidates[0]
+def _choose(info, candidates: list[Questionnaire]) -> Questionnaire:
+    _, found = info
+    key = (found.get(L.INFO_ID, ("",))[0], found.get(L.INFO_VERSION, ("",))[0])
+    return next((q for q in candidates if (q.id, q.version) == key), candidates[0])
 
 
 def _add(m: Measurement, code: str, sheet: str = "", cell: str = "", **ctx):
     m.findings.append(finding(code, file=m.source, sheet=sheet, cell=cell, **ctx))
 
 
-def _read_info(sheets, q: Questionnaire, m: Measurement):
-    for title, rows in sheets.items():
-        info = {str(r[0]): (r[1], cell_ref(n, 1)) for n, r in enumerate(rows)
-                if len(r) >= 2 and r[0] in (L.INFO_ID, L.INFO_VERSION)}
-        if info:
-            qid, id_cell = info.get(L.INFO_ID, (None, ""))
-            version, version_cell = info.get(L.INFO_VERSION, (None, ""))
-            m.questionnaire_id, m.questionnaire_version = cell_text(qid), cell_text(version)
-            if m.questionnaire_id and m.questionnaire_id != q.id:
-                _add(m, "vragenlijst_anders", title, id_cell, werkboek=m.questionnaire_id, geladen=q.id)
-            elif m.questionnaire_version and m.questionnaire_version != q.version:
-                _add(m, "versie_anders", title, version_cell, werkboek=f"versie {m.questionnaire_version}",
-                     geladen=f"versie {q.version}")
-            return
+def _read_info(info, q: Questionnaire, m: Measurement):
+    title, found = info
+    m.questionnaire_id, id_cell = found.get(L.INFO_ID, ("", ""))
+    m.questionnaire_version, version_cell = found.get(L.INFO_VERSION, ("", ""))
+    if m.questionnaire_id and m.questionnaire_id != q.id:
+        _add(m, "vragenlijst_anders", title, id_cell, werkboek=m.questionnaire_id, geladen=q.id)
+    elif m.questionnaire_version and m.questionnaire_version != q.version:
+        _add(m, "versie_anders", title, version_cell, werkboek=f"versie {m.questionnaire_version}",
+             geladen=f"versie {q.version}")
 
 
 def _header(row: tuple) -> tuple[int, int, int | None] | None:
