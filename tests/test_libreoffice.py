@@ -7,7 +7,7 @@ import subprocess
 import openpyxl
 import pytest
 
-from conftest import all_answers, filled, needs_soffice, soffice_convert
+from conftest import needs_soffice, soffice_convert
 from piramide import labels as L
 from piramide.dashboard import write_dashboard
 from piramide.example import example_measurements, file_name
@@ -154,7 +154,6 @@ def test_template_renders_front_and_overview_on_one_page_each(tmp_path, default_
 
 
 def test_trend_dashboard_renders_without_errors(tmp_path, default_q):
-    import piramide
     from piramide.trends import build_trends
     q = default_q
     src = [write_template(q, tmp_path / file_name(m), filled=m) for m in example_measurements(q)]

@@ -91,6 +91,7 @@ def test_anonymous_leaves_nothing_that_identifies(region_files, small, small_pat
     assert "Meldingen" not in wb.sheetnames
     # stable with the same key, different with another
     r2 = CliRunner().invoke(main, args[:-2] + ["-o", str(tmp_path / "b.xlsx")])
+    assert r2.exit_code == 0, r2.output
     assert [openpyxl.load_workbook(tmp_path / "b.xlsx")["Regio"].cell(row, 1).value for row in range(5, 8)] == codes
     other = build_overview([piramide.score(p, small) for p in region_files], True, b"ander")
     assert sorted(r.name for r in other.rows) != codes
