@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +65,7 @@ def score_files(paths: list[Path], candidates: list, strict: bool = False, progr
     if len(paths) < PARALLEL_FROM or workers == 1:
         reads = _with_bar(map(_read_one, paths), len(paths), progress)
     else:
+        from concurrent.futures import ProcessPoolExecutor  # only for many files: its import costs 20 ms
         with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(candidates,)) as pool:
             reads = _with_bar(pool.map(_read_one, paths, chunksize=max(1, len(paths) // (workers * 8))),
                               len(paths), progress)
@@ -107,6 +107,7 @@ def write_dashboards(jobs: list[tuple], workers: int | None = None, progress: bo
     workers = workers or os.cpu_count() or 1
     if len(jobs) < PARALLEL_FROM or workers == 1:
         return _with_bar(map(_write_one, jobs), len(jobs), progress, "Dashboards schrijven")
+    from concurrent.futures import ProcessPoolExecutor
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return _with_bar(pool.map(_write_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))),
                          len(jobs), progress, "Dashboards schrijven")

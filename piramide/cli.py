@@ -173,6 +173,11 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
     from .dashboard import default_name
     from .trends import build_trends
     files = _inputs(files, history)
+    if json_path and json_path != "-":
+        try:  # before any work: an existing JSON is an output like the dashboards
+            check_target(json_path, inputs=files, force=force)
+        except OutputError as exc:
+            _fail(str(exc))
     candidates = _load_candidates(questionnaire_names)
     say = (lambda msg: click.echo(msg, err=True)) if json_path == "-" else click.echo
     results, failed = _read_all(files, candidates, strict)
@@ -208,7 +213,6 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
         else:
             from .output import atomic_path
             try:
-                check_target(json_path, inputs=files, force=True)
                 with atomic_path(json_path) as tmp:
                     tmp.write_text(text, encoding="utf-8")
             except OutputError as exc:

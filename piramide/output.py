@@ -31,18 +31,18 @@ def atomic_path(target: str | Path):
         raise
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)          # also through links
+    except OSError:
+        return a.resolve() == b.resolve()      # one of them does not exist (yet)
+
+
 def check_target(target: str | Path, inputs=(), force: bool = False) -> None:
     """Refuse to write over an input, or over an existing file without --force."""
     target = Path(target)
-    for inp in inputs:
-        try:
-            if target.exists() and Path(inp).exists() and os.path.samefile(target, inp):
-                raise OutputError(f"{target}: dit is een invoerbestand; een invoerbestand wordt nooit "
-                                  "overschreven. Kies met -o een andere naam.")
-        except OSError:
-            pass
-        if target.resolve() == Path(inp).resolve():
-            raise OutputError(f"{target}: dit is een invoerbestand; een invoerbestand wordt nooit "
-                              "overschreven. Kies met -o een andere naam.")
+    if any(_same_file(target, Path(inp)) for inp in inputs):
+        raise OutputError(f"{target}: dit is een invoerbestand; een invoerbestand wordt nooit "
+                          "overschreven. Kies met -o een andere naam.")
     if target.exists() and not force:
         raise OutputError(f"{target} bestaat al. Gebruik --force om het te vervangen, of kies met -o een andere naam.")

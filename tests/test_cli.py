@@ -179,3 +179,14 @@ def test_single_score_does_not_import_pandas():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=os.path.join(os.path.dirname(__file__), ".."))
     assert out.stdout.strip().endswith("False")
+
+
+def test_existing_json_is_not_replaced_without_force(run, tmp_path):
+    run("example")
+    src = tmp_path / "output" / "voorbeeldstad-0-meting-2025-03-12.xlsx"
+    (tmp_path / "uit.json").write_text("{}")
+    r = run("score", src, "--json", "uit.json", "-o", "d")
+    assert r.exit_code == 1 and "bestaat al" in r.output
+    assert (tmp_path / "uit.json").read_text() == "{}" and not (tmp_path / "d").exists()
+    assert run("score", src, "--json", "uit.json", "-o", "d", "--force").exit_code == 0
+    assert json.loads((tmp_path / "uit.json").read_text())["gemeente"] == "Voorbeeldstad"
