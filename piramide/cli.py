@@ -11,11 +11,55 @@ import click
 from . import __version__
 from . import questionnaire as qmod
 from .findings import has_errors
-from .output import OutputError, check_target
+from .output import OutputError, check_distinct, check_target
+from .text import display
+
+# Names that say a file is not a workbook: an output with one of these is refused, never a
+# plain .xlsx written under a name that promises something else.
+NOT_A_WORKBOOK = (".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt", ".json", ".pdf", ".docx", ".doc", ".xml", ".html")
+
+
+def _safe(message: str) -> str:
+    """A message shown safely: text from cells and file names cannot steer the terminal."""
+    return "\n".join(display(line) for line in str(message).split("\n"))
+
+
+def echo(message: str = "", err: bool = False) -> None:
+    click.echo(_safe(message), err=err)
+
+
+class DutchError(click.ClickException):
+    def format_message(self) -> str:
+        return _safe(self.message)
+
+    def show(self, file=None) -> None:
+        click.echo(f"fout: {self.format_message()}", file=file, err=True)
 
 
 def _fail(message: str) -> None:
-    raise click.ClickException(message)
+    raise DutchError(message)
+
+
+def _console_never_fails() -> None:
+    """A console that cannot show a character (cp1252 on Windows, output redirected) shows a
+    replacement instead of stopping the run with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+
+
+def _workbook_output(path: Path | None, option: str = "-o") -> None:
+    if path is not None and path.suffix.lower() in NOT_A_WORKBOOK:
+        raise click.UsageError(f"{option} {display(str(path))}: piramide schrijft een Excel-werkboek (.xlsx); "
+                               "geef een naam die eindigt op .xlsx.")
+
+
+def _text_output(path, option: str, ok: tuple[str, ...]) -> None:
+    if path is not None and str(path) != "-" and Path(path).suffix.lower() in (".xlsx",) + NOT_A_WORKBOOK \
+            and Path(path).suffix.lower() not in ok:
+        raise click.UsageError(f"{option} {display(str(path))}: geef een naam die eindigt op {' of '.join(ok)}.")
 
 
 def _load_questionnaire(name: str | None):
@@ -46,6 +90,7 @@ def main():
       piramide example
       piramide score output/voorbeeldstad-vervolgmeting-2026-03-18.xlsx
     """
+    _console_never_fails()
 
 
 QUESTIONNAIRE_OPTION = click.option(
@@ -59,7 +104,7 @@ QUESTIONNAIRES_OPTION = click.option(
 
 @main.command()
 @QUESTIONNAIRE_OPTION
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path),
               default=None, help="Waar het invulwerkboek komt (standaard output/piramide-invulwerkboek.xlsx).")
 @click.option("--force", is_flag=True, help="Een bestaand bestand vervangen.")
 def template(questionnaire_name, output, force):
@@ -70,14 +115,15 @@ def template(questionnaire_name, output, force):
       piramide template -o invulwerkboek-2026.xlsx
     """
     from .template import write_template
+    _workbook_output(output)
     q = _load_questionnaire(questionnaire_name)
     output = output or Path("output") / "piramide-invulwerkboek.xlsx"
     try:
         check_target(output, force=force)
-        write_template(q, output)
+        write_template(q, output, replace=force)
     except OutputError as exc:
         _fail(str(exc))
-    click.echo(f"Invulwerkboek geschreven: {output} ({len(q.questions)} vragen, {q.label()})")
+    echo(f"Invulwerkboek geschreven: {output} ({len(q.questions)} vragen, {q.label()})")
 
 
 @main.command()
@@ -102,10 +148,10 @@ def example(questionnaire_name, folder, force):
             target = folder / file_name(m)
             # Examples are ours to regenerate: only refuse when the user asked not to.
             if target.exists() and not force:
-                click.echo(f"Bestaat al, overgeslagen: {target} (gebruik --force om te vervangen)")
+                echo(f"Bestaat al, overgeslagen: {target} (gebruik --force om te vervangen)")
                 continue
-            write_template(q, target, filled=m)
-            click.echo(f"Voorbeeld geschreven: {target}")
+            write_template(q, target, filled=m, replace=force)
+            echo(f"Voorbeeld geschreven: {target}")
     except OutputError as exc:
         _fail(str(exc))
 
@@ -117,34 +163,37 @@ def _read_all(files, candidates, strict):
     results, failed = [], []
     for o in score_files(files, candidates, strict):
         for line in o.lines:
-            click.echo(line, err=True)
+            echo(line, err=True)
         if o.failed:
             failed.append(o.path)
-        else:
+        elif not o.skipped:
             results.append(o.result)
     return results, failed
 
 
-FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+# Inputs are checked by the library's gate, in Dutch and per file: click must not refuse a
+# whole batch in English because one file is unreadable or a folder.
+FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 
 
-def _inputs(files, history) -> list[Path]:
-    """The files given, plus the workbooks in each --history folder (not our own dashboards)."""
-    out = list(files)
+def _inputs(files, history) -> tuple[list[Path], list[str]]:
+    """The files given, plus the workbooks in each --history folder (not our own dashboards),
+    and a message for each folder that could not be read."""
+    from .batch import find_workbooks
+    out, problems = list(files), []
     for folder in history:
-        for p in sorted(folder.iterdir()):
-            if p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith(("~$", ".~")) \
-                    and "-dashboard-" not in p.name:
-                out.append(p)
-    if not out:
+        found, trouble = find_workbooks(folder, recursive=False)
+        out += found
+        problems += trouble
+    if not out and not problems:
         raise click.UsageError("geef minstens één bestand, of een map met --history.")
-    return out
+    return out, problems
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @QUESTIONNAIRES_OPTION
-@click.option("--history", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--history", multiple=True, type=click.Path(exists=True, file_okay=False, readable=False, path_type=Path),
               help="Een map met metingen van een gemeente (alle .xlsx/.xlsm erin), naast of in plaats van bestanden.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Map voor de dashboards (standaard output/), of bij één gemeente een .xlsx-pad.")
@@ -172,53 +221,92 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
     from .batch import write_dashboards
     from .dashboard import default_name
     from .trends import build_trends
-    files = _inputs(files, history)
-    if json_path and json_path != "-":
-        try:  # before any work: an existing JSON is an output like the dashboards
-            check_target(json_path, inputs=files, force=force)
-        except OutputError as exc:
-            _fail(str(exc))
+    if json_path is not None and not json_path.strip():
+        raise click.UsageError("--json: geef een bestandsnaam, of '-' voor het scherm.")
+    _text_output(json_path, "--json", (".json",))
+    folder_out = output is not None and (output.is_dir() or output.suffix.lower() != ".xlsx")
+    if output is not None and not output.is_dir():
+        _workbook_output(output)
+    single_file = output is not None and not folder_out
+    files, unreadable = _inputs(files, history)
+    json_file = Path(json_path) if json_path and json_path != "-" else None
+    try:  # before any work: every output we know of now is checked now
+        if json_file:
+            check_target(json_file, inputs=files, force=force)
+        if single_file:
+            check_target(output, inputs=files, force=force)
+            if json_file:
+                check_distinct({"het dashboard (-o)": output, "de JSON (--json)": json_file})
+    except OutputError as exc:
+        _fail(str(exc))
     candidates = _load_candidates(questionnaire_names)
-    say = (lambda msg: click.echo(msg, err=True)) if json_path == "-" else click.echo
+    say = (lambda msg: echo(msg, err=True)) if json_path == "-" else echo
+    for line in unreadable:
+        echo(line, err=True)
     results, failed = _read_all(files, candidates, strict)
+    failed += [Path(".")] * len(unreadable)
     trends = build_trends(results)
-    single_file = output is not None and output.suffix.lower() in (".xlsx", ".xlsm")
     if single_file and len(trends) > 1:
         raise click.UsageError("-o met een .xlsx-naam kan alleen bij één gemeente; geef een map op.")
-    jobs = []
     for t in trends:
         for f in t.findings:
-            click.echo(f.render(), err=True)
-        target = output if single_file else (output or Path("output")) / default_name(t.latest)
+            echo(f.render(), err=True)
+    targets = _dashboard_targets(trends, output if single_file else None, output if folder_out else Path("output"),
+                                 default_name)
+    try:  # outputs of one run never share a file, and none lands on an input
+        check_distinct({f"het dashboard van {t.gemeente}": target for t, target in zip(trends, targets)}
+                       | ({"de JSON (--json)": json_file} if json_file else {}))
+    except OutputError as exc:
+        _fail(str(exc))
+    jobs = []
+    for t, target in zip(trends, targets):
         try:
             check_target(target, inputs=files, force=force)
         except OutputError as exc:
-            click.echo(f"fout: {exc}", err=True)
+            echo(f"fout: {exc}", err=True)
             failed.append(Path(t.latest.measurement.source))
             continue
-        jobs.append((t, target))
-    for (t, target), error in zip(jobs, write_dashboards(jobs)):
+        jobs.append((t, target, force))
+    for (t, target, _), error in zip(jobs, write_dashboards(jobs)):
         if error:
-            click.echo(f"fout: {error}", err=True)
+            echo(f"fout: {error}", err=True)
             failed.append(Path(t.latest.measurement.source))
             continue
         phases = ", ".join(f"{p.pillar.id} {p.phase}" for p in t.latest.pillars)
         more = f", {len(t.results)} metingen" if len(t.results) > 1 else ""
         say(f"Dashboard geschreven: {target} ({t.gemeente}{more}, fasen {phases})")
     if json_path:
+        from .text import for_file
         payload = [t.latest.to_dict() | {"trend": t.to_dict()} for t in trends]
-        text = json.dumps(payload[0] if len(trends) == 1 else payload, ensure_ascii=False, indent=2)
+        text = for_file(json.dumps(payload[0] if len(trends) == 1 else payload, ensure_ascii=False, indent=2))
         if json_path == "-":
             click.echo(text)
         else:
-            from .output import atomic_path
+            from .output import write_atomic
             try:
-                with atomic_path(json_path) as tmp:
-                    tmp.write_text(text, encoding="utf-8")
+                write_atomic(json_file, text.encode("utf-8"), replace=force)
             except OutputError as exc:
                 _fail(str(exc))
     if failed:
         _fail(f"{len(failed)} van {len(files)} bestand(en) niet verwerkt; zie de meldingen hierboven.")
+
+
+def _dashboard_targets(trends, single: Path | None, folder: Path, default_name) -> list[Path]:
+    """One path per gemeente. Two gemeenten whose names give one file name (say on a file
+    system that ignores case) each get a stable suffix from their own name."""
+    if single is not None:
+        return [single] * len(trends)
+    import hashlib
+    names = [default_name(t.latest) for t in trends]
+    keys = [n.casefold() for n in names]
+    out = []
+    for t, name, key in zip(trends, names, keys):
+        if keys.count(key) > 1:
+            tag = hashlib.sha256(t.gemeente.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            stem, dot, ext = name.rpartition(".")
+            name = f"{stem}-{tag}.{ext}"
+        out.append(folder / name)
+    return out
 
 
 @main.command()
@@ -236,23 +324,24 @@ def check(files, questionnaire_names, strict):
     for r in results:
         m = r.measurement
         warn = sum(f.severity != "fout" for f in r.findings)
-        click.echo(f"{m.source}: in orde ({m.gemeente}, {m.datum:%d-%m-%Y}, {len(m.answers)} vragen gevonden"
-                   + (f", {warn} waarschuwing(en))" if warn else ")"))
+        echo(f"{m.source}: in orde ({m.gemeente}, {m.datum:%d-%m-%Y}, {len(m.answers)} vragen gevonden"
+             + (f", {warn} waarschuwing(en))" if warn else ")"))
     if failed:
         _fail(f"{len(failed)} van {len(files)} bestand(en) met fouten; herstel ze en controleer opnieuw.")
 
 
-def _workbooks_in(paths) -> list[Path]:
+def _workbooks_in(paths) -> tuple[list[Path], list[str]]:
     """Files as given; folders searched (with subfolders) for workbooks, not our own outputs."""
-    out = []
+    from .batch import find_workbooks
+    out, problems = [], []
     for p in paths:
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.suffix.lower() in (".xlsx", ".xlsm")
-                          and not f.name.startswith(("~$", ".~")) and "-dashboard-" not in f.name
-                          and not f.name.startswith("regio-overzicht"))
+            found, trouble = find_workbooks(p)
+            out += found
+            problems += trouble
         else:
             out.append(p)
-    return out
+    return out, problems
 
 
 CSV_COLUMNS = ["gemeente", "datum", "questionnaire", "pijler", "fase", "score", "indicator", "status"]
@@ -266,15 +355,15 @@ def _csv_safe(value):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @QUESTIONNAIRES_OPTION
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Het overzicht (standaard output/regio-overzicht-<datum>.xlsx).")
 @click.option("--anonymous", is_flag=True, help="Namen vervangen door codes, om buiten het RIEC te delen.")
 @click.option("--sleutel", envvar="PIRAMIDE_SLEUTEL", default=None, metavar="TEKST",
               help="Geheime sleutel voor de codes van --anonymous (of PIRAMIDE_SLEUTEL); met dezelfde sleutel "
                    "houdt een gemeente dezelfde code.")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
               help="Schrijf ook één lange tabel (CSV) voor pandas of Power BI.")
 @click.option("--strict", is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
 @click.option("--force", is_flag=True, help="Bestaande uitvoer vervangen.")
@@ -292,47 +381,60 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
     """
     import csv
     import datetime as dt
-    import hashlib
+    import io
     import secrets
 
+    from .output import write_atomic
     from .regionbook import write_overview
-    from .regions import build_overview
-    files = _workbooks_in(paths)
-    if not files:
+    from .regions import SLEUTEL_MIN, build_overview, derive_key
+    _workbook_output(output)
+    _text_output(csv_path, "--csv", (".csv", ".txt"))
+    files, unreadable = _workbooks_in(paths)
+    if not files and not unreadable:
         raise click.UsageError("geen werkboeken gevonden in de opgegeven mappen.")
-    results, failed = _read_all(files, _load_candidates(questionnaire_names), strict)
-    if not results:
-        _fail(f"geen enkel bestand te verwerken ({len(failed)} met fouten); zie de meldingen hierboven.")
+    stem = "regio-overzicht-anoniem" if anonymous else "regio-overzicht"
+    output = output or Path("output") / f"{stem}-{dt.date.today().isoformat()}.xlsx"
+    try:  # before any work: every output is checked, and they never share a file
+        check_target(output, inputs=files, force=force)
+        if csv_path:
+            check_target(csv_path, inputs=files, force=force)
+            check_distinct({"het overzicht (-o)": output, "de CSV (--csv)": csv_path})
+    except OutputError as exc:
+        _fail(str(exc))
     key = None
     if anonymous:
         if sleutel:
-            key = hashlib.sha256(sleutel.encode()).digest()
+            if len(sleutel) < SLEUTEL_MIN:
+                echo(f"let op: de sleutel is korter dan {SLEUTEL_MIN} tekens en dus te raden; wie de namen kent, kan "
+                     "de codes dan terugrekenen. Kies een lange zin die alleen het RIEC kent.", err=True)
+            key = derive_key(sleutel)
         else:
             key = secrets.token_bytes(32)
-            click.echo("let op: zonder --sleutel gelden de codes alleen voor dit overzicht; geef --sleutel "
-                       "(of PIRAMIDE_SLEUTEL) voor codes die bij een volgend overzicht gelijk blijven.", err=True)
+            echo("let op: zonder --sleutel gelden de codes alleen voor dit overzicht; geef --sleutel "
+                 "(of PIRAMIDE_SLEUTEL) voor codes die bij een volgend overzicht gelijk blijven.", err=True)
+    for line in unreadable:
+        echo(line, err=True)
+    results, failed = _read_all(files, _load_candidates(questionnaire_names), strict)
+    failed += [Path(".")] * len(unreadable)
+    if not results:
+        _fail(f"geen enkel bestand te verwerken ({len(failed)} met fouten); zie de meldingen hierboven.")
     ov = build_overview(results, anonymous, key)
     if not anonymous:
         for f in ov.findings:
-            click.echo(f.render(), err=True)
-    stem = "regio-overzicht-anoniem" if anonymous else "regio-overzicht"
-    output = output or Path("output") / f"{stem}-{dt.date.today().isoformat()}.xlsx"
+            echo(f.render(), err=True)
     try:
-        check_target(output, inputs=files, force=force)
-        write_overview(ov, output)
+        write_overview(ov, output, replace=force)
         if csv_path:
-            from .output import atomic_path
-            check_target(csv_path, inputs=files, force=force)
-            with atomic_path(csv_path) as tmp:
-                with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
-                    w = csv.DictWriter(fh, CSV_COLUMNS)
-                    w.writeheader()
-                    for row in ov.long_rows():
-                        w.writerow({k: _csv_safe(v) for k, v in row.items()})
+            text = io.StringIO(newline="")
+            w = csv.DictWriter(text, CSV_COLUMNS)
+            w.writeheader()
+            for row in ov.long_rows():
+                w.writerow({k: _csv_safe(v) for k, v in row.items()})
+            write_atomic(csv_path, text.getvalue().encode("utf-8-sig", "replace"), replace=force)
     except OutputError as exc:
         _fail(str(exc))
-    click.echo(f"Regio-overzicht geschreven: {output} ({len(ov.rows)} gemeenten"
-               + (f"; CSV: {csv_path}" if csv_path else "") + ")")
+    echo(f"Regio-overzicht geschreven: {output} ({len(ov.rows)} gemeenten"
+         + (f"; CSV: {csv_path}" if csv_path else "") + ")")
     if failed:
         _fail(f"{len(failed)} van {len(files)} bestand(en) niet verwerkt; zie de meldingen hierboven.")
 
@@ -356,12 +458,12 @@ def questionnaire_check(path, previous):
     """
     q, findings = qmod.check(path, previous)
     for f in findings:
-        click.echo(f.render(), err=True)
+        echo(f.render(), err=True)
     if q is None or has_errors(findings):
         n = sum(f.severity == "fout" for f in findings)
         _fail(f"{path}: {n} fout(en) gevonden. Herstel ze en controleer opnieuw.")
     phases = ", ".join(f"{p.number} {p.name}" for p in q.phases)
-    click.echo(f"{path}: in orde. {q.label()}: {len(q.pillars)} pijlers, {len(q.indicators)} indicatoren, "
+    echo(f"{path}: in orde. {q.label()}: {len(q.pillars)} pijlers, {len(q.indicators)} indicatoren, "
                f"{len(q.questions)} vragen; fasen: {phases}.")
 
 
@@ -375,7 +477,7 @@ def questionnaire_list():
     """
     for name in qmod.builtin_names():
         q = qmod.load(name)
-        click.echo(f"{name}: {q.label()}, {len(q.questions)} vragen")
+        echo(f"{name}: {q.label()}, {len(q.questions)} vragen")
 
 
 if __name__ == "__main__":  # pragma: no cover

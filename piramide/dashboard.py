@@ -12,7 +12,8 @@ from pathlib import Path
 import xlsxwriter
 
 from . import __version__
-from .output import atomic_path
+from .output import OUTPUT_MARK, atomic_buffer
+from .text import for_file
 from .scoring import BEHAALD, DEELS, NIET_BEHAALD, NVT_STATUS, ONBEKEND, Result
 
 DARK, MID, LIGHT, GREY = "#1F3864", "#2E75B6", "#DDEBF7", "#F2F2F2"
@@ -56,12 +57,13 @@ def default_name(r: Result) -> str:
     return f"{slug(m.gemeente)}-dashboard-{datum}.xlsx"
 
 
-def write_dashboard(r: Result, path: str | Path, trend=None) -> Path:
+def write_dashboard(r: Result, path: str | Path, trend=None, replace: bool = True) -> Path:
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+    with atomic_buffer(path, replace) as buf:
+        wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "default_date_format": "dd-mm-yyyy"})
         fmt = _fmt(wb)
+        wb.set_custom_property(OUTPUT_MARK, "dashboard")
         m = r.measurement
         wb.set_properties({"title": f"Piramide Fitte Gemeenten: {m.gemeente}", "subject": "Dashboard weerbaarheid",
                            "comments": f"Gemaakt met piramide {__version__}. Vertrouwelijk."})
@@ -190,7 +192,7 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
         ws.set_row(row, 27 if len(pr.explanation) > 150 else 15)
     foot = e0 + 2 + n
     ws.merge_range(foot, 0, foot, n_cols - 1,
-                   f"Bron: {Path(m.source).name} (SHA-256 {m.sha256[:16]}…) · gemaakt {dt.date.today():%d-%m-%Y} "
+                   f"Bron: {for_file(Path(m.source).name)} (SHA-256 {m.sha256[:16]}…) · gemaakt {dt.date.today():%d-%m-%Y} "
                    f"met piramide {__version__} · details op de bladen Indicatoren, Antwoorden en Over · vertrouwelijk",
                    fmt["small"])
     ws.set_paper(9)
@@ -287,7 +289,7 @@ def _about(ws, fmt, r: Result):
         ("Gemeente", m.gemeente), ("Datum meting", _fmt_date(m.datum)), ("Soort meting", m.soort or "onbekend"),
         ("Ingevuld door", m.ingevuld_door), ("Vragenlijst", f"{q.title}, id {q.id}, versie {q.version}"),
         ("Over de vragenlijst", q.note),
-        ("Bronbestand", Path(m.source).name), ("SHA-256 bronbestand", m.sha256),
+        ("Bronbestand", for_file(Path(m.source).name)), ("SHA-256 bronbestand", m.sha256),
         ("Gemaakt op", f"{dt.datetime.now():%d-%m-%Y %H:%M}"), ("Gemaakt met", f"piramide {__version__}"),
         ("Antwoorden", "ja = 1, deels = 0,5, nee = 0, weet niet = 0, leeg = 0 (en een melding); n.v.t. telt nergens mee."),
         ("Indicator", "behaald: alle toepasselijke antwoorden ja; onbekend: de rest ja maar minstens één antwoord leeg of "

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .text import display
+
 FOUT, WAARSCHUWING = "fout", "waarschuwing"
 
 # code: (severity, template). Templates say what is wrong and what to do; the place (file,
@@ -30,6 +32,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "def_leeg": (FOUT, "de definitie bevat geen {soort}. Voeg ze toe."),
     # --- reading a filled workbook --------------------------------------------------------
     "antwoord_ongeldig": (FOUT, "'{waarde}' is geen geldig antwoord op vraag {vraag}; kies {keuzes}."),
+    "antwoord_foutwaarde": (FOUT, "de cel bevat de foutwaarde {waarde} in plaats van een antwoord op vraag {vraag}. "
+                                  "Typ het antwoord zelf in of herstel de formule."),
     "antwoord_leeg": (WAARSCHUWING, "vraag {vraag} is niet beantwoord. Vul een antwoord in (of n.v.t.); een leeg antwoord telt als niet behaald."),
     "antwoord_weet_niet": (WAARSCHUWING, "vraag {vraag} is beantwoord met 'weet niet': een kennisleemte. Zoek het antwoord uit voor de volgende meting."),
     "antwoord_formule_zonder_waarde": (FOUT, "het antwoord op vraag {vraag} is een formule zonder opgeslagen uitkomst. Open het bestand in Excel of LibreOffice, sla het op en probeer opnieuw."),
@@ -38,6 +42,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "vraag_onbekend": (WAARSCHUWING, "'{vraag}' is geen vraag uit {vragenlijst}. Deze rij wordt genegeerd."),
     "geen_vragen": (FOUT, "het werkboek bevat geen enkele vraag van {vragenlijst}. Is dit wel een ingevulde piramide?"),
     "meta_ontbreekt": (FOUT, "'{veld}' is niet ingevuld op het voorblad. Vul het in."),
+    "meta_tegenstrijdig": (FOUT, "'{veld}' is hier '{waarde}', maar op {plek} staat '{andere}'. Staat er een kopie van "
+                                 "een oud voorblad in het werkboek? Verwijder de kopie of maak beide gelijk, en probeer opnieuw."),
+    "meta_verborgen": (FOUT, "'{veld}' ('{waarde}') staat alleen op een verborgen blad en wordt daar niet gelezen. "
+                             "Maak het voorblad zichtbaar (rechtsklik op een bladtab > Zichtbaar maken) of vul het veld in op het voorblad."),
+    "meta_foutwaarde": (FOUT, "'{veld}' bevat de foutwaarde {waarde} in plaats van een waarde. Typ de waarde zelf in of herstel de formule."),
+    "meta_formule_zonder_waarde": (FOUT, "'{veld}' is een formule zonder opgeslagen uitkomst. Open het bestand in Excel of "
+                                         "LibreOffice, sla het op en probeer opnieuw, of typ de waarde zelf in."),
+    "meta_datum_toekomst": (WAARSCHUWING, "de datum van de meting, {datum}, ligt in de toekomst. Controleer het jaartal."),
+    "meta_datum_oud": (WAARSCHUWING, "de datum van de meting, {datum}, ligt voor 2000. Controleer het jaartal."),
     "meta_datum_ongeldig": (FOUT, "'{waarde}' is geen datum die ik herken. Schrijf bijvoorbeeld 15-03-2026."),
     "meta_ambitie_ongeldig": (WAARSCHUWING, "ambitie '{waarde}' voor {pijler} is geen fase; kies een fasenummer of fasenaam. De ambitie wordt niet getoond."),
     "meta_soort_ongeldig": (WAARSCHUWING, "soort meting '{waarde}' is onbekend; kies 0-meting of vervolgmeting."),
@@ -75,8 +88,11 @@ class Finding:
 
 def finding(code: str, *, file: str = "", sheet: str = "", cell: str = "",
             line: int | None = None, **context) -> Finding:
+    """A finding from the catalogue. Every text from a file or a cell is shown safely: no
+    control character, escape sequence or lone surrogate reaches a terminal or a report."""
     severity, template = CATALOGUE[code]
-    return Finding(code, severity, template.format(**context), file, sheet, cell, line)
+    context = {k: display(v) if isinstance(v, str) else v for k, v in context.items()}
+    return Finding(code, severity, template.format(**context), display(file), display(sheet), display(cell), line)
 
 
 def has_errors(findings) -> bool:
@@ -95,6 +111,10 @@ CATALOGUE.update({
     # --- the gate: files that cannot be read as a workbook at all --------------------------
     "invoer_bestaat_niet": (FOUT, "dit bestand bestaat niet. Controleer de naam en de map."),
     "invoer_map": (FOUT, "dit is een map, geen bestand. Geef een werkboek, of gebruik --history voor een map met metingen."),
+    "eigen_uitvoer": (WAARSCHUWING, "dit is een {soort} dat piramide zelf heeft gemaakt, geen ingevulde meting; het wordt "
+                                    "overgeslagen. Geef het ingevulde invulwerkboek."),
+    "invoer_geen_bestand": (FOUT, "dit is {soort}, geen gewoon bestand; het wordt niet gelezen. Geef het ingevulde "
+                                  ".xlsx-werkboek zelf."),
     "invoer_geen_rechten": (FOUT, "u mag dit bestand niet lezen. Vraag leesrechten of kopieer het naar een eigen map."),
     "invoer_onleesbaar": (FOUT, "dit bestand kan niet worden gelezen ({detail}). Kopieer het opnieuw en probeer nog eens."),
     "invoer_leeg": (FOUT, "het bestand is leeg (0 bytes). Vraag het ingevulde werkboek opnieuw op."),

@@ -9,8 +9,11 @@ openpyxl starts. XML with a DOCTYPE is refused outright; openpyxl also uses defu
 from __future__ import annotations
 
 import io
+import os
+import stat
 import zipfile
 from pathlib import Path
+from typing import NoReturn
 
 from .findings import Finding, finding
 
@@ -30,31 +33,64 @@ class InputError(Exception):
         super().__init__(f"{f.file}: {f.message}")
 
 
-def _refuse(code: str, path: Path, **ctx):
+def _refuse(code: str, path: Path, **ctx) -> NoReturn:
     raise InputError(finding(code, file=str(path), **ctx))
 
 
 def read_checked(path: str | Path) -> bytes:
-    """The file's bytes, once it is known to be a workbook that is safe to parse."""
+    """The file's bytes, once it is known to be a workbook that is safe to parse.
+
+    Only a regular file is read. The file is opened without blocking and looked at through
+    its own descriptor, so a FIFO named .xlsx never hangs and a link to /dev/zero never
+    fills memory; and at most MAX_FILE + 1 bytes are ever read, whatever the file claims."""
     path = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        if path.is_dir():
-            _refuse("invoer_map", path)
-        size = path.stat().st_size
+        fd = os.open(path, flags)
     except FileNotFoundError:
         _refuse("invoer_bestaat_niet", path)
+    except IsADirectoryError:
+        _refuse("invoer_map", path)
+    except PermissionError:
+        _refuse("invoer_map" if path.is_dir() else "invoer_geen_rechten", path)
     except OSError as exc:
         _refuse("invoer_onleesbaar", path, detail=exc.strerror or type(exc).__name__)
-    if size > MAX_FILE:
-        _refuse("invoer_te_groot", path, grootte=size // (1024 * 1024))
     try:
-        data = path.read_bytes()
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            _refuse("invoer_map", path)
+        if not stat.S_ISREG(st.st_mode):
+            _refuse("invoer_geen_bestand", path, soort=_kind(st.st_mode))
+        if st.st_size > MAX_FILE:
+            _refuse("invoer_te_groot", path, grootte=st.st_size // (1024 * 1024))
+        chunks, total = [], 0
+        while total <= MAX_FILE:
+            chunk = os.read(fd, min(1 << 20, MAX_FILE + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
     except PermissionError:
         _refuse("invoer_geen_rechten", path)
     except OSError as exc:
         _refuse("invoer_onleesbaar", path, detail=exc.strerror or type(exc).__name__)
+    finally:
+        os.close(fd)
+    if total > MAX_FILE:             # it grew while we read it
+        _refuse("invoer_te_groot", path, grootte=total // (1024 * 1024))
+    data = b"".join(chunks)
     check_bytes(data, path)
     return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "een pijp (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "een apparaat"
+    if stat.S_ISSOCK(mode):
+        return "een socket"
+    return "geen gewoon bestand"
 
 
 def check_bytes(data: bytes, path: Path) -> None:

@@ -11,14 +11,19 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import labels as L
+from . import parts
 from .answers import cell_text, normalize
 from .findings import finding
 from .gate import InputError, check_bytes, read_checked
 from .measurement import EMPTY, INVALID, Measurement
 from .model import UNKNOWN, Questionnaire
+from .output import OUTPUT_MARK
+from .text import display
 
 _ID_LIKE = re.compile(r"^[A-Za-z]{1,6}-?\d{1,4}[A-Za-z]?$")
 _MONTHS = {"jan": 1, "januari": 1, "feb": 2, "februari": 2, "mrt": 3, "maart": 3, "apr": 4, "april": 4,
@@ -30,7 +35,16 @@ _SOORT = {"0-meting": "0-meting", "0 meting": "0-meting", "0meting": "0-meting",
           "vervolg": "vervolgmeting", "hermeting": "vervolgmeting", "herhaalmeting": "vervolgmeting"}
 META_SCAN_ROWS, META_SCAN_COLS = 80, 12
 # A sheet's declared size can be a lie (a cell at XFD1048576): read at most this much of it.
-ROW_LIMIT, COL_LIMIT = 9999, 60
+ROW_LIMIT, COL_LIMIT = parts.ROW_LIMIT, parts.COL_LIMIT
+# Excel's error values: the same text whichever reader found them (openpyxl gives the text,
+# for calamine the package scan finds them).
+ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
+                          "#PYTHON!"})
+
+
+def is_error_value(value) -> bool:
+    return isinstance(value, str) and value.strip().upper() in ERROR_VALUES
 
 
 class ReadError(Exception):
@@ -39,6 +53,15 @@ class ReadError(Exception):
     def __init__(self, message: str, code: str = "invoer_onleesbaar"):
         self.code = code
         super().__init__(message)
+
+
+@dataclass
+class Book:
+    """A workbook's sheets as lists of row tuples (values only, read once and released), the
+    names of the hidden sheets, and its date system."""
+    sheets: dict[str, list[tuple]]
+    hidden: set[str] = field(default_factory=set)
+    date1904: bool = False
 
 
 def col_name(index: int) -> str:
@@ -54,74 +77,136 @@ def cell_ref(row: int, col: int) -> str:
     return f"{col_name(col)}{row + 1}"
 
 
-def load_rows(data: bytes, fname: str, data_only: bool = True, engine: str = "auto") -> dict[str, list[tuple]]:
-    """All sheets as lists of row tuples (values only), read once and released.
+def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "auto") -> Book:
+    """Read every sheet once.
 
     python-calamine reads values about ten times faster than openpyxl; it is used when it is
-    installed and every sheet's real extent is small (it builds a dense grid, so one cell at
-    XFD1048576 would cost gigabytes). openpyxl, with the same row and column bounds, reads the
-    rest and whatever needs formulas rather than values. A test demands identical answers."""
-    if data_only and engine != "openpyxl" and _calamine_ok(data):
-        rows = _calamine_rows(data)
-        if rows is not None:
-            return rows
+    installed and one linear pass over the referenced sheets shows every cell within
+    ROW_LIMIT x COL_LIMIT (it builds a dense grid, so one cell at XFD1048576 would cost
+    gigabytes). openpyxl, with the same bounds, reads the rest and whatever needs formulas
+    rather than values. Both give the same Book: error values as their text, Excel's _xHHHH_
+    escapes decoded, hidden sheets and the 1904 date system known. A test demands it."""
+    if data_only and engine != "openpyxl":
+        book = _calamine_book(data)
+        if book is not None:
+            return book
     if engine == "calamine":
-        raise ReadError(f"{fname}: python-calamine kan dit werkboek niet lezen.", "invoer_calamine")
-    return _openpyxl_rows(data, fname, data_only)
+        raise ReadError(f"{display(fname)}: python-calamine kan dit werkboek niet lezen.", "invoer_calamine")
+    return _openpyxl_book(data, fname, data_only)
 
 
-# A cell beyond column BH (60) or row 9999, or a cell without its own reference (also with a
-# namespace prefix, and whatever the order of its attributes).
-_FAR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="(?:[A-Z]{3}|[C-Z][A-Z]|B[I-Z]|[A-Z]{1,2}\d{5})'
-                       rb'|<(?:\w+:)?c(?=[\s>/])(?![^>]*\br=)')
+_OWN_SHEETS = {"dashboard": {"Dashboard", "Verbeterpunten", "Indicatoren", "Antwoorden", "Over"},
+               "regio-overzicht": {"Regio", "Verdeling", "Open indicatoren", "Over"}}
 
 
-def _calamine_ok(data: bytes) -> bool:
-    """True when every worksheet's cells lie within ROW_LIMIT x COL_LIMIT, by their own refs."""
-    try:
-        import python_calamine  # noqa: F401
-    except ImportError:
-        return False
-    import zipfile
+def own_output(data: bytes) -> str:
+    """'dashboard' or 'regio-overzicht' when the file is one of piramide's own outputs (also
+    renamed): by the mark every output carries, or, for outputs of before the mark, by its
+    sheets. '' for anything else."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            for name in z.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml") and _FAR_CELL.search(z.read(name)):
-                    return False
-    except Exception:  # noqa: BLE001 - any doubt: the bounded openpyxl path decides
-        return False
-    return True
+            try:
+                with z.open("docProps/custom.xml") as fh:
+                    custom = fh.read(65536)
+            except KeyError:
+                custom = b""
+            mark = re.search(rb'name="%s"[^>]{0,200}>\s{0,20}<[^>]{1,40}>([a-z-]{1,40})<' % OUTPUT_MARK.encode(), custom)
+            if mark:
+                return mark.group(1).decode()
+            names = set(parts.sheet_names(z))
+    except Exception:  # noqa: BLE001 - not ours to judge here; the readers will say what is wrong
+        return ""
+    return next((kind for kind, sheets in _OWN_SHEETS.items() if sheets <= names), "")
 
 
-def _calamine_rows(data: bytes) -> dict[str, list[tuple]] | None:
-    import python_calamine as pc
+def _calamine_book(data: bytes) -> Book | None:
     try:
+        import python_calamine as pc
+    except ImportError:
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            pkg = parts.inspect(z)
+            extents = {}
+            for sp in pkg.sheets:
+                if not sp.worksheet:
+                    return None                     # a chart sheet: openpyxl knows what to skip
+                extent = parts.scan(z.read(sp.part))
+                if not extent.fits:
+                    return None
+                extents[sp.name] = extent
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if list(wb.sheet_names) != [sp.name for sp in pkg.sheets]:
+            return None                             # the package and calamine disagree: no guessing
         out = {}
-        for name in wb.sheet_names:
-            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for sp in pkg.sheets:
+            grid = wb.get_sheet_by_name(sp.name).to_python(skip_empty_area=False)
             # calamine's empty cell is "", openpyxl's is None: speak openpyxl's language
-            out[name] = [tuple(None if v == "" else v for v in row) for row in grid]
-        return out
-    except Exception:  # noqa: BLE001 - let openpyxl try, and report in its words
+            rows = [[None if v == "" else v for v in row] for row in grid]
+            for (r, c), text in extents[sp.name].errors.items():
+                while len(rows) <= r:
+                    rows.append([])
+                rows[r].extend([None] * (c + 1 - len(rows[r])))
+                rows[r][c] = text
+            out[sp.name] = [tuple(row) for row in rows]
+        return Book(out, pkg.hidden(), pkg.date1904)
+    except Exception:  # noqa: BLE001 - any doubt: the bounded openpyxl path decides, in its words
         return None
 
 
-def _openpyxl_rows(data: bytes, fname: str, data_only: bool) -> dict[str, list[tuple]]:
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_UNDERSCORE = "\ufdd0"     # a noncharacter: stands in for Excel's escaped underscore (_x005F_)
+
+
+def _unescape(value):
+    """Excel's _xHHHH_ escapes decoded, as Excel shows them (openpyxl leaves them)."""
+    if not isinstance(value, str) or "_x" not in value and _UNDERSCORE not in value:
+        return value
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value).replace(_UNDERSCORE, "_")
+
+
+def _protect_underscores(data: bytes) -> bytes:
+    """openpyxl drops 'x005F_' from shared strings, which turns an escaped literal '_x0041_'
+    into 'A' once decoded; mark Excel's escaped underscore first so decoding stays exact."""
+    marks = (b"_x005F_", b"_x005f_")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = [i.filename for i in z.infolist()]
+        touched = [n for n in names if n.startswith("xl/") and n.endswith(".xml")
+                   and any(mk in z.read(n) for mk in marks)]
+        if not touched:
+            return data
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in z.infolist():
+                body = z.read(info)
+                if info.filename in touched:
+                    for mk in marks:
+                        body = body.replace(mk, _UNDERSCORE.encode())
+                out.writestr(info, body)
+        return buf.getvalue()
+
+
+def _openpyxl_book(data: bytes, fname: str, data_only: bool) -> Book:
     import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
     try:
+        if data_only:
+            data = _protect_underscores(data)
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_vba=False,
                                     keep_links=False)
     except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input is the user's to fix
-        raise ReadError(f"{fname}: het bestand is geen leesbaar Excel-werkboek ({type(exc).__name__}). "
+        raise ReadError(f"{display(fname)}: het bestand is geen leesbaar Excel-werkboek ({type(exc).__name__}). "
                         "Open het in Excel of LibreOffice, sla het op als .xlsx en probeer opnieuw.",
                         "invoer_kapot_werkboek") from None
     try:
-        return {ws.title: list(ws.iter_rows(min_row=1, min_col=1, max_row=min(ws.max_row or ROW_LIMIT, ROW_LIMIT),
-                                            max_col=min(ws.max_column or COL_LIMIT, COL_LIMIT), values_only=True))
-                for ws in wb.worksheets}
+        sheets = {ws.title: [tuple(_unescape(v) for v in row) if data_only else row for row in
+                             ws.iter_rows(min_row=1, min_col=1, max_row=min(ws.max_row or ROW_LIMIT, ROW_LIMIT),
+                                          max_col=min(ws.max_column or COL_LIMIT, COL_LIMIT), values_only=True)]
+                  for ws in wb.worksheets}
+        hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+        return Book(sheets, hidden, wb.epoch == CALENDAR_MAC_1904)
     except Exception as exc:  # noqa: BLE001
-        raise ReadError(f"{fname}: het werkboek is beschadigd ({type(exc).__name__}). Open het in Excel of "
+        raise ReadError(f"{display(fname)}: het werkboek is beschadigd ({type(exc).__name__}). Open het in Excel of "
                         "LibreOffice, sla het opnieuw op als .xlsx en probeer opnieuw.", "invoer_kapot_werkboek") from None
     finally:
         wb.close()
@@ -145,21 +230,32 @@ def read_with(path: str | Path, candidates: list[Questionnaire], data: bytes | N
             check_bytes(data, path)
     except InputError as exc:
         raise ReadError(str(exc), exc.finding.code) from None
-    sheets = load_rows(data, fname, engine=engine)
-    info = _info(sheets)
+    own = own_output(data)
+    if own:
+        raise ReadError(finding("eigen_uitvoer", file=fname, soort=own).render().split(": ", 1)[1], "eigen_uitvoer")
+    book = load_book(data, fname, engine=engine)
+    info = _info(book.sheets)
     questionnaire = _choose(info, candidates)
     m = Measurement(source=fname, sha256=hashlib.sha256(data).hexdigest())
     _read_info(info, questionnaire, m)
-    empties = _read_answers(sheets, questionnaire, m)
-    if empties:
-        _check_formulas(data, fname, empties, m)
-    _read_meta(sheets, questionnaire, m)
+    empties = _read_answers(book.sheets, questionnaire, m)
+    meta_empties = _read_meta(book, questionnaire, m)
+    formulas = _formula_cells(data, fname, empties + [c for c, _ in meta_empties])
+    for title, r, c in empties:
+        ref = cell_ref(r, c)
+        qid = next(a.question_id for a in m.answers.values() if a.sheet == title and a.cell == ref)
+        _add(m, "antwoord_formule_zonder_waarde" if (title, r, c) in formulas else "antwoord_leeg", title, ref, vraag=qid)
+    for (title, r, c), veld in meta_empties:
+        if (title, r, c) in formulas:
+            _add(m, "meta_formule_zonder_waarde", title, cell_ref(r, c), veld=veld)
+        else:
+            _add(m, "meta_ontbreekt", title, cell_ref(r, c), veld=veld)
     return m, questionnaire
 
 
 def _info(sheets) -> tuple[str, dict[str, tuple[str, str]]]:
-    """The sheet naming the questionnaire, and its id and version with their cells."""
-    for title, rows in sheets.items():
+    """The sheet naming the questionnaire (our own info sheet first), its id and version."""
+    for title, rows in sorted(sheets.items(), key=lambda kv: kv[0] != L.SHEET_INFO):
         found = {r[0]: (cell_text(r[1]), cell_ref(n, 1)) for n, r in enumerate(rows)
                  if len(r) >= 2 and r[0] in (L.INFO_ID, L.INFO_VERSION)}
         if found:
@@ -238,7 +334,9 @@ def _read_answers(sheets, q: Questionnaire, m: Measurement) -> list[tuple[str, i
             qq = q.question(qid)
             a = normalize(q.scale(qq.scale_id), qid, value, remark.strip(), title, cell_ref(r, ans_col))
             m.answers[qid] = a
-            if a.kind == EMPTY:
+            if is_error_value(value):
+                _add(m, "antwoord_foutwaarde", title, a.cell, waarde=value.strip(), vraag=qid)
+            elif a.kind == EMPTY:
                 empties.append((title, r, ans_col))
             elif a.kind == INVALID:
                 choices = ", ".join(q.scale(qq.scale_id).labels())
@@ -255,18 +353,18 @@ def _read_answers(sheets, q: Questionnaire, m: Measurement) -> list[tuple[str, i
     return empties
 
 
-def _check_formulas(data: bytes, fname: str, empties, m: Measurement):
-    """An empty cached value may hide a formula that was never calculated: say which."""
-    formulas = load_rows(data, fname, data_only=False)
-    for title, r, c in empties:
+def _formula_cells(data: bytes, fname: str, cells) -> set[tuple[str, int, int]]:
+    """Of the cells that read as empty, those holding a formula that was never calculated."""
+    if not cells:
+        return set()
+    formulas = load_book(data, fname, data_only=False).sheets
+    out = set()
+    for title, r, c in cells:
         rows = formulas.get(title, [])
         value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
-        ref = cell_ref(r, c)
-        qid = next(a.question_id for a in m.answers.values() if a.sheet == title and a.cell == ref)
         if isinstance(value, str) and value.startswith("="):
-            _add(m, "antwoord_formule_zonder_waarde", title, ref, vraag=qid)
-        else:
-            _add(m, "antwoord_leeg", title, ref, vraag=qid)
+            out.add((title, r, c))
+    return out
 
 
 def _right_of(row: tuple, c: int):
@@ -277,56 +375,118 @@ def _right_of(row: tuple, c: int):
     return v, c + 1
 
 
-def _read_meta(sheets, q: Questionnaire, m: Measurement):
+def _meta_hits(book: Book, q: Questionnaire) -> dict:
+    """Every place a front-sheet label stands, per field: (value, sheet, row, value col)."""
     labels = {L.norm(lbl): key for key, lbl in L.META.items()}
     for key, aliases in L.META_ALIASES.items():
         for a in aliases:
             labels.setdefault(L.norm(a), key)
-    pillar_keys = {}
     for p in q.pillars:
         for form in (p.name, p.id):
-            pillar_keys[L.norm(L.AMBITIE_PREFIX + form)] = p
-            pillar_keys[L.norm("ambitie " + form)] = p
-    found: dict[str, tuple] = {}
-    for title, rows in sheets.items():
+            labels[L.norm(L.AMBITIE_PREFIX + form)] = ("amb", p.id)
+            labels[L.norm("ambitie " + form)] = ("amb", p.id)
+    hits: dict = {}
+    for title, rows in book.sheets.items():
         for r, row in enumerate(rows[:META_SCAN_ROWS]):
+            seen_in_row = set()
             for c, v in enumerate(row[:META_SCAN_COLS]):
                 if not isinstance(v, str) or len(v) > 80:
                     continue
-                key = L.norm(v)
-                if key in labels and labels[key] not in found:
-                    value, vc = _right_of(row, c)
-                    found[labels[key]] = (value, title, cell_ref(r, vc), cell_ref(r, c))
-                elif key in pillar_keys and ("amb", pillar_keys[key].id) not in found:
-                    value, vc = _right_of(row, c)
-                    found[("amb", pillar_keys[key].id)] = (value, title, cell_ref(r, vc), cell_ref(r, c))
-    for key in ("gemeente", "regio", "ingevuld_door"):
-        value = found.get(key, (None,))[0]
-        setattr(m, key, " ".join(cell_text(value).split()))
-    if not m.gemeente:
-        _, sheet, cell, _ = found.get("gemeente", (None, "", "", ""))
-        _add(m, "meta_ontbreekt", sheet, cell, veld=L.META["gemeente"])
-    value, sheet, cell, _ = found.get("datum", (None, "", "", ""))
-    if value is None:
-        _add(m, "meta_ontbreekt", sheet, cell, veld=L.META["datum"])
-    else:
-        m.datum = parse_date(value)
-        if m.datum is None:
-            _add(m, "meta_datum_ongeldig", sheet, cell, waarde=cell_text(value))
-    value, sheet, cell, _ = found.get("soort", (None, "", "", ""))
+                key = labels.get(L.norm(v))
+                if key is None or key in seen_in_row:
+                    continue
+                seen_in_row.add(key)
+                value, vc = _right_of(row, c)
+                hits.setdefault(key, []).append((value, title, r, vc))
+    return hits
+
+
+def _comparable(key, value, q: Questionnaire, date1904: bool):
+    if key == "datum":
+        return parse_date(value, date1904) or cell_text(value).strip()
+    if isinstance(key, tuple):
+        return parse_phase(value, q) or cell_text(value).strip()
+    return " ".join(cell_text(value).split()).casefold()
+
+
+def _meta_value(m: Measurement, key, hits, book: Book, q: Questionnaire, veld: str):
+    """The value of one front-sheet field, read where the definition puts it.
+
+    Hidden sheets are never read for it. The front sheet comes first, then the other
+    visible sheets in order; a second place with another value is a fout naming both
+    (a copy of last year's Voorblad must not silently date or rename a measurement)."""
+    visible = [h for h in hits.get(key, []) if h[1] not in book.hidden]
+    if not visible:
+        hidden = [h for h in hits.get(key, []) if h[1] in book.hidden and h[0] is not None]
+        if hidden:
+            value, sheet, r, c = hidden[0]
+            _add(m, "meta_verborgen", sheet, cell_ref(r, c), veld=veld, waarde=cell_text(value))
+            return None, "", -1, -1, True
+        return None, "", -1, -1, False
+    visible.sort(key=lambda h: L.norm(h[1]) != L.norm(L.SHEET_FRONT))
+    value, sheet, r, c = visible[0]
     if value is not None:
-        m.soort = _SOORT.get(L.norm(cell_text(value)).replace("–", "-"), "")
-        if not m.soort:
-            _add(m, "meta_soort_ongeldig", sheet, cell, waarde=cell_text(value))
-    for p in q.pillars:
-        value, sheet, cell, _ = found.get(("amb", p.id), (None, "", "", ""))
-        if value is None:
+        mine = _comparable(key, value, q, book.date1904)
+        for other, osheet, orow, ocol in visible[1:]:
+            if other is not None and _comparable(key, other, q, book.date1904) != mine:
+                _add(m, "meta_tegenstrijdig", sheet, cell_ref(r, c), veld=veld, waarde=cell_text(value),
+                     andere=cell_text(other), plek=f"{osheet}!{cell_ref(orow, ocol)}")
+                break
+    return value, sheet, r, c, False
+
+
+def _read_meta(book: Book, q: Questionnaire, m: Measurement) -> list:
+    """Fill the front-sheet fields; return the cells of required fields that read as empty
+    (a formula without a stored result, or really empty: the caller decides which)."""
+    hits = _meta_hits(book, q)
+    empties = []
+    for key in ("gemeente", "datum", "regio", "soort", "ingevuld_door"):
+        veld = L.META[key]
+        value, sheet, r, c, reported = _meta_value(m, key, hits, book, q, veld)
+        if reported:
             continue
-        phase = parse_phase(value, q)
+        if is_error_value(value):
+            _add(m, "meta_foutwaarde", sheet, cell_ref(r, c), veld=veld, waarde=value.strip())
+            continue
+        if key in ("gemeente", "regio", "ingevuld_door"):
+            setattr(m, key, " ".join(cell_text(value).split()))
+        if key in ("gemeente", "datum") and (value is None or not cell_text(value).strip()):
+            if sheet:
+                empties.append(((sheet, r, c), veld))
+            else:
+                _add(m, "meta_ontbreekt", veld=veld)
+            continue
+        if key == "datum":
+            _read_date(m, value, sheet, cell_ref(r, c), book.date1904)
+        elif key == "soort" and value is not None:
+            m.soort = _SOORT.get(L.norm(cell_text(value)).replace("–", "-"), "")
+            if not m.soort:
+                _add(m, "meta_soort_ongeldig", sheet, cell_ref(r, c), waarde=cell_text(value))
+    for p in q.pillars:
+        value, sheet, r, c, reported = _meta_value(m, ("amb", p.id), hits, book, q, f"ambitie {p.name}")
+        if value is None or reported:
+            continue
+        phase = None if is_error_value(value) else parse_phase(value, q)
         if phase is None:
-            _add(m, "meta_ambitie_ongeldig", sheet, cell, waarde=cell_text(value), pijler=p.name)
+            _add(m, "meta_ambitie_ongeldig", sheet, cell_ref(r, c), waarde=cell_text(value), pijler=p.name)
         else:
             m.ambitie[p.id] = phase
+    return empties
+
+
+EARLIEST = dt.date(2000, 1, 1)     # the piramide did not exist before; an earlier date is a typo
+
+
+def _read_date(m: Measurement, value, sheet: str, cell: str, date1904: bool, today: dt.date | None = None):
+    m.datum = parse_date(value, date1904, today)
+    if m.datum is None:
+        _add(m, "meta_datum_ongeldig", sheet, cell, waarde=cell_text(value))
+        return
+    today = today or dt.date.today()
+    if m.datum > today:
+        _add(m, "meta_datum_toekomst", sheet, cell, datum=f"{m.datum:%d-%m-%Y}")
+    elif m.datum < EARLIEST:
+        _add(m, "meta_datum_oud", sheet, cell, datum=f"{m.datum.day:02d}-{m.datum.month:02d}-{m.datum.year:04d}")
 
 
 def parse_phase(value, q: Questionnaire) -> int | None:
@@ -344,22 +504,27 @@ def parse_phase(value, q: Questionnaire) -> int | None:
     return None
 
 
-def parse_date(value) -> dt.date | None:
-    """Dates as Dutch users type them, or as Excel stores them."""
+def parse_date(value, date1904: bool = False, today: dt.date | None = None) -> dt.date | None:
+    """Dates as Dutch users type them, or as Excel stores them (in the workbook's own date
+    system). A two-digit year is the nearest year that is not in the future: 18-3-99 is 1999."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 20000 < value < 80000:  # an Excel serial date shown as a number
-            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
-        return None
+        if not 1 <= value < 2958466:        # Excel's own range: 1900 (or 1904) up to 9999
+            return None
+        epoch = dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)
+        return epoch + dt.timedelta(days=int(value))
     text = L.norm(cell_text(value))
+    year_now = (today or dt.date.today()).year
     try:
         mt = re.match(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{2}|\d{4})$", text)
         if mt:
             d, mo, y = map(int, mt.groups())
-            return dt.date(y + 2000 if y < 100 else y, mo, d)
+            if len(mt.group(3)) == 2:
+                y += 2000 if 2000 + y <= year_now else 1900
+            return dt.date(y, mo, d)
         mt = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?$", text)
         if mt:
             y, mo, d = map(int, mt.groups())

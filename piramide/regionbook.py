@@ -10,16 +10,18 @@ import xlsxwriter
 
 from . import __version__
 from .dashboard import MID, _findings, _fmt, _table, default_name
-from .output import atomic_path
+from .output import OUTPUT_MARK, atomic_buffer
 from .regions import Overview
 
 
-def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None = None) -> Path:
+def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None = None,
+                   replace: bool = True) -> Path:
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+    with atomic_buffer(path, replace) as buf:
+        wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
         fmt = _fmt(wb)
+        wb.set_custom_property(OUTPUT_MARK, "regio-overzicht")
         wb.set_properties({"title": "Regio-overzicht Piramide Fitte Gemeenten",
                            "comments": f"Gemaakt met piramide {__version__}. Vertrouwelijk."})
         _region(wb, wb.add_worksheet("Regio"), fmt, ov, path.parent if dashboards_dir is None else dashboards_dir)

@@ -2,6 +2,9 @@
 
 Anonymous codes are an HMAC of the municipality under a key the RIEC keeps: stable across
 overviews made with the same key, and not recomputable by anyone who only knows the names.
+The key is derived from the RIEC's sleutel with scrypt (a standard key-derivation function
+with a memory and time cost, RFC 7914), so that guessing the sleutel from a list of names
+and codes costs about a tenth of a second per guess instead of a microsecond.
 """
 
 from __future__ import annotations
@@ -93,7 +96,19 @@ def _month(d) -> str:
     return d.strftime("%Y-%m") if d else ""
 
 
-def anonymous_code(name: str, key: bytes, length: int = 5) -> str:
+CODE_LENGTH = 8                       # base32 letters: 40 bits; a collision among 40 is ~1e-9
+KDF_SALT = b"piramide/anoniem/v1"     # fixed and public: the codes must be the same next year
+KDF_N, KDF_R, KDF_P = 2 ** 15, 8, 1   # 32 MiB and about 0.1 s per derivation
+SLEUTEL_MIN = 12                      # characters; a shorter sleutel gets a warning
+
+
+def derive_key(sleutel: str) -> bytes:
+    """The key for anonymous codes from the RIEC's sleutel (scrypt, fixed documented salt)."""
+    return hashlib.scrypt(sleutel.encode("utf-8", "surrogatepass"), salt=KDF_SALT, n=KDF_N, r=KDF_R, p=KDF_P,
+                          maxmem=64 * 1024 * 1024, dklen=32)
+
+
+def anonymous_code(name: str, key: bytes, length: int = CODE_LENGTH) -> str:
     digest = hmac.new(key, gemeente_key(name).encode(), hashlib.sha256).digest()
     return "G-" + base64.b32encode(digest).decode()[:length]
 
@@ -106,11 +121,15 @@ def build_overview(results: list[Result], anonymous: bool = False, key: bytes | 
         return Overview(sorted(rows, key=lambda r: gemeente_key(r.name)), False, findings)
     if key is None:
         raise ValueError("an anonymous overview needs a key")
-    length = 5
-    while True:
-        codes = [anonymous_code(t.gemeente, key, length) for t in trends]
-        if len(set(codes)) == len(codes):
-            break
-        length += 1
+    codes = [anonymous_code(t.gemeente, key) for t in trends]
+    # A collision (about one in a billion for a region) lengthens only the codes that collide,
+    # so every other gemeente keeps its code when one joins.
+    for code in {c for c in codes if codes.count(c) > 1}:
+        for i in [i for i, c in enumerate(codes) if c == code]:
+            length = CODE_LENGTH
+            while any(anonymous_code(trends[i].gemeente, key, length) == anonymous_code(t.gemeente, key, length)
+                      for j, t in enumerate(trends) if j != i):
+                length += 1
+            codes[i] = anonymous_code(trends[i].gemeente, key, length)
     rows = [Row(c, t) for c, t in zip(codes, trends)]
     return Overview(sorted(rows, key=lambda r: r.name), True, findings)

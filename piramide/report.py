@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -65,8 +66,18 @@ def result_to_frame(r: Result):
     return pd.DataFrame(result_rows(r))
 
 
+SLUG_MAX = 60      # with the rest of a dashboard's name well under every system's limit
+
+
 def slug(name: str) -> str:
-    """A file-name part valid on Windows and Linux: ASCII, lower case, hyphens."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """A file-name part valid on Windows and Linux: ASCII, lower case, hyphens, at most
+    SLUG_MAX characters. Where letters are lost (another script) or the name is cut, a stable
+    suffix from the full name keeps different names apart: "Москва" and "Київ" stay two."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    text = plain.encode("ascii", "ignore").decode()
     text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return text or "gemeente"
+    lost = sum(ch.isalnum() for ch in plain) != sum(ch.isalnum() for ch in text)
+    if not lost and 0 < len(text) <= SLUG_MAX:
+        return text
+    suffix = hashlib.sha256(" ".join(name.split()).casefold().encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{text[:SLUG_MAX - 9].strip('-') or 'gemeente'}-{suffix}"

@@ -19,7 +19,7 @@ from .answers import normalize
 from .measurement import Measurement
 from .scoring import MET, Result, score
 from .model import Questionnaire
-from .output import atomic_path
+from .output import atomic_buffer
 
 # Vragen sheet columns (0-based).
 C_ID, C_PILLAR, C_PHASE, C_IND, C_Q, C_HELP, C_ANS, C_REM, C_SRC = range(9)
@@ -63,7 +63,8 @@ def ambitie_choices(q: Questionnaire) -> list[str]:
 
 
 def write_template(q: Questionnaire, path: str | Path, filled: Measurement | None = None,
-                   raw_answers: dict[str, tuple[object, str]] | None = None, cached: bool = True) -> Path:
+                   raw_answers: dict[str, tuple[object, str]] | None = None, cached: bool = True,
+                   replace: bool = True) -> Path:
     """Write the fill-in workbook atomically. `filled`/`raw_answers` pre-fill it (examples, tests):
     raw_answers maps question id -> (cell value as a person typed it, toelichting).
 
@@ -71,8 +72,8 @@ def write_template(q: Questionnaire, path: str | Path, filled: Measurement | Non
     recalculate on load (LibreOffice's default for xlsx) still shows the right phase; Excel
     recalculates anyway. `cached=False` leaves zeros, for tests that must see a real recalculation."""
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+    with atomic_buffer(path, replace) as buf:
+        wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
         fmt = _formats(wb)
         wb.set_properties({"title": f"{q.title}: invulwerkboek", "subject": "Weerbaarheid tegen ondermijning",

@@ -14,6 +14,7 @@ from pathlib import Path
 from .findings import Finding, finding
 from .model import Questionnaire
 from .scoring import MET, STATUSES, IndicatorResult, PillarResult, Result
+from .text import for_file
 
 # Higher is better, for "what moved": n.v.t. and behaald both count as met.
 STATUS_RANK = {"niet behaald": 0, "onbekend": 1, "deels": 2, "behaald": 3, "n.v.t.": 3}
@@ -21,9 +22,11 @@ assert set(STATUS_RANK) == set(STATUSES)
 
 
 def gemeente_key(name: str) -> str:
-    """One key for spellings of one municipality: "'s-Hertogenbosch" = "s-Hertogenbosch"."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "", text)
+    """One key for spellings of one municipality: "'s-Hertogenbosch" = "s-Hertogenbosch".
+    Letters of every script count (accents dropped), so "Москва" and "Київ" stay two."""
+    text = unicodedata.normalize("NFKD", name).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", "", text)
 
 
 def _lineage(ids: set[str], questionnaires: list[Questionnaire], kind: str) -> set[str]:
@@ -91,7 +94,7 @@ class Trend:
     def labels(self) -> list[str]:
         """The axis: the municipality's own dates (with the file name where a date repeats)."""
         dates = [r.measurement.datum.strftime("%d-%m-%Y") if r.measurement.datum else "?" for r in self.results]
-        return [d if dates.count(d) == 1 else f"{d} ({Path(r.measurement.source).stem})"
+        return [d if dates.count(d) == 1 else f"{d} ({for_file(Path(r.measurement.source).stem)})"
                 for d, r in zip(dates, self.results)]
 
     def _questionnaires(self) -> list[Questionnaire]:

@@ -142,14 +142,19 @@ def test_directory_missing_and_unreadable(tmp_path, default_q, monkeypatch):
             read(p, default_q)
         assert exc.value.code == "invoer_geen_rechten"
         p.chmod(0o600)
-    # As root every file is readable: simulate the refusal the operating system gives others.
-    from pathlib import Path
+    # As root every file is readable: simulate the refusal the operating system gives others,
+    # both to the open and to click's own access check (which must not refuse in English).
+    real_open = os.open
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(Path, "read_bytes", denied)
-    r = runner.invoke(main, ["check", str(p)])
+    def denied(path, *args, **kwargs):
+        if str(path) == str(p):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+    monkeypatch.setattr(os, "open", denied)
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)
+    r = runner.invoke(main, ["check", str(p), str(tmp_path / "weg.xlsx")])
     assert r.exit_code == 1 and "u mag dit bestand niet lezen" in r.output and "Traceback" not in r.output
+    assert "bestaat niet" in r.output            # the batch went on to the next file
 
 
 def test_valid_workbook_that_is_not_a_piramide(tmp_path):

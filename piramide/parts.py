@@ -1,0 +1,144 @@
+"""What a workbook's own package says, read before any spreadsheet library sees it: which
+worksheet parts the workbook references (by name, in order, visible or hidden), its date
+system, and, in one linear pass over each referenced sheet, where its cells lie and which
+hold an error value.
+
+Every scan here is bounded by work, not only by bytes: each regular expression is anchored
+and has bounded repetition, so a hostile part (say 38 KB of `<c r=" ` repeated) costs time
+in proportion to its size, never to its square. Parts the workbook does not reference are
+never read.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from defusedxml import ElementTree
+
+ROW_LIMIT, COL_LIMIT = 9999, 60      # the dense grid a fast reader may build
+MAX_CELLS = 500_000                  # beyond this many cells the bounded reader decides
+TAG_MAX = 1024                       # a cell's start tag is never longer than this
+
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?c(?=[\s/>])")
+_TAG_END = re.compile(rb"[^<>]{0,%d}>" % TAG_MAX)
+_ATTR_R = re.compile(rb"""\sr\s{0,8}=\s{0,8}["']\$?([A-Z]{1,3})\$?([0-9]{1,7})["']""")
+_ATTR_T = re.compile(rb"""\st\s{0,8}=\s{0,8}["']([A-Za-z]{1,12})["']""")
+_ERROR_VALUE = re.compile(rb"(?:<(?:[\w.-]{1,30}:)?f\b[^<>]{0,1024}(?:/>|>[^<]{0,65536}</(?:[\w.-]{1,30}:)?f>))?"
+                          rb"\s{0,64}<(?:[\w.-]{1,30}:)?v>([^<]{0,64})</")
+
+REL_WORKSHEET = "/worksheet"
+
+
+@dataclass
+class SheetPart:
+    name: str
+    part: str                  # the zip member, e.g. xl/worksheets/sheet1.xml
+    visible: bool = True
+    worksheet: bool = True     # False for chart sheets and the like: they hold no cells
+
+
+@dataclass
+class Extent:
+    """What one linear pass over a sheet found."""
+    fits: bool                                          # every cell has a reference within the limits
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)   # (row, col) 0-based -> "#N/A"
+
+
+@dataclass
+class Package:
+    sheets: list[SheetPart]
+    date1904: bool = False
+
+    def hidden(self) -> set[str]:
+        return {s.name for s in self.sheets if not s.visible}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(el, name: str) -> str | None:
+    for k, v in el.attrib.items():
+        if _local(k) == name:
+            return v
+    return None
+
+
+def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, target part) of `part`."""
+    folder, base = posixpath.split(part)
+    name = posixpath.join(folder, "_rels", base + ".rels")
+    try:
+        root = ElementTree.fromstring(z.read(name))
+    except KeyError:
+        return {}
+    out = {}
+    for el in root:
+        if _local(el.tag) != "Relationship" or _attr(el, "TargetMode") == "External":
+            continue
+        target = _attr(el, "Target") or ""
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[_attr(el, "Id") or ""] = (_attr(el, "Type") or "", path)
+    return out
+
+
+def inspect(z: zipfile.ZipFile) -> Package:
+    """The sheets the workbook references and its date system. Raises ValueError (or an XML
+    error) when the package does not say; the caller then leaves the file to openpyxl."""
+    book = next((t for typ, t in _rels(z, "").values() if typ.endswith("/officeDocument")), "xl/workbook.xml")
+    root = ElementTree.fromstring(z.read(book))
+    rels = _rels(z, book)
+    sheets, date1904 = [], False
+    for el in root.iter():
+        tag = _local(el.tag)
+        if tag == "workbookPr":
+            date1904 = (_attr(el, "date1904") or "").lower() in ("1", "true")
+        elif tag == "sheet":
+            typ, part = rels.get(_attr(el, "id") or "", ("", ""))
+            if not part:
+                raise ValueError("sheet without a part")
+            sheets.append(SheetPart(_attr(el, "name") or "", part, (_attr(el, "state") or "visible") == "visible",
+                                    typ.endswith(REL_WORKSHEET)))
+    return Package(sheets, date1904)
+
+
+def sheet_names(z: zipfile.ZipFile) -> list[str]:
+    try:
+        return [sp.name for sp in inspect(z).sheets]
+    except Exception:  # noqa: BLE001 - a package that does not say has no names to offer
+        return []
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def scan(xml: bytes) -> Extent:
+    """One pass over a worksheet part: do all cells lie within the limits, by their own
+    reference, and which cells hold an error value. Stops at the first cell out of bounds."""
+    errors: dict[tuple[int, int], str] = {}
+    for count, m in enumerate(_CELL.finditer(xml)):
+        if count >= MAX_CELLS:
+            return Extent(False)
+        end = _TAG_END.match(xml, m.end())
+        if end is None:
+            return Extent(False)
+        tag = xml[m.end():end.end()]
+        ref = _ATTR_R.search(tag)
+        if ref is None:
+            return Extent(False)                 # a cell without its own place: positions are guessed
+        row, col = int(ref.group(2)) - 1, _column(ref.group(1))
+        if row >= ROW_LIMIT or col >= COL_LIMIT or row < 0:
+            return Extent(False)
+        kind = _ATTR_T.search(tag)
+        if kind is not None and kind.group(1) == b"e" and not tag.endswith(b"/>"):
+            value = _ERROR_VALUE.match(xml, end.end())
+            if value is not None:
+                errors[(row, col)] = value.group(1).decode("utf-8", "replace").strip()
+    return Extent(True, errors)
