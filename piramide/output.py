@@ -81,6 +81,10 @@ def write_atomic(target: str | Path, data: bytes, replace: bool = True) -> Path:
     folder = target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{display(str(folder))}: map kan niet worden beschreven ({exc.strerror or type(exc).__name__}). "
+                          "Kies met -o een map waar u mag schrijven.") from None
+    try:
         if target.is_dir():
             raise IsADirectoryError(errno.EISDIR, "is a directory")
         fd = _unnamed_file(folder)
