@@ -155,24 +155,30 @@ def _calamine_book(data: bytes) -> Book | None:
 
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_UNDERSCORE = "\ufdd0"     # a noncharacter: stands in for Excel's escaped underscore (_x005F_)
+# Noncharacters that stand in while openpyxl reads: for Excel's escaped underscore (_x005F_),
+# and for any other 'x005F_', which openpyxl would silently drop.
+_UNDERSCORE, _X005F = "\ufdd0", "\ufdd1"
 
 
 def _unescape(value):
     """Excel's _xHHHH_ escapes decoded, as Excel shows them (openpyxl leaves them)."""
-    if not isinstance(value, str) or "_x" not in value and _UNDERSCORE not in value:
+    if not isinstance(value, str) or "_x" not in value and _UNDERSCORE not in value and _X005F not in value:
         return value
+    value = value.replace(_X005F, "x005F_")
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value).replace(_UNDERSCORE, "_")
 
 
 def _protect_underscores(data: bytes) -> bytes:
-    """openpyxl drops 'x005F_' from shared strings, which turns an escaped literal '_x0041_'
-    into 'A' once decoded; mark Excel's escaped underscore first so decoding stays exact."""
-    marks = (b"_x005F_", b"_x005f_")
+    """openpyxl drops every 'x005F_' from shared strings, which turns an escaped literal
+    '_x0041_' into 'A' once decoded; mark those places first so that decoding stays exact.
+    Only the parts the workbook references are looked at."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        names = [i.filename for i in z.infolist()]
-        touched = [n for n in names if n.startswith("xl/") and n.endswith(".xml")
-                   and any(mk in z.read(n) for mk in marks)]
+        try:
+            names = [sp.part for sp in parts.inspect(z).sheets] + ["xl/sharedStrings.xml"]
+        except Exception:  # noqa: BLE001 - a package that does not say: openpyxl reports it
+            return data
+        present = set(z.namelist())
+        touched = [n for n in names if n in present and b"x005" in z.read(n).lower()]
         if not touched:
             return data
         buf = io.BytesIO()
@@ -180,8 +186,7 @@ def _protect_underscores(data: bytes) -> bytes:
             for info in z.infolist():
                 body = z.read(info)
                 if info.filename in touched:
-                    for mk in marks:
-                        body = body.replace(mk, _UNDERSCORE.encode())
+                    body = re.sub(rb"_[xX]005[fF]_", _UNDERSCORE.encode(), body).replace(b"x005F_", _X005F.encode())
                 out.writestr(info, body)
         return buf.getvalue()
 
@@ -401,6 +406,14 @@ def _meta_hits(book: Book, q: Questionnaire) -> dict:
     return hits
 
 
+def _shown(value) -> str:
+    """A front-sheet value as a person reads it; a date the same whichever reader found it."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        d = value.date() if isinstance(value, dt.datetime) else value
+        return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
+    return cell_text(value)
+
+
 def _comparable(key, value, q: Questionnaire, date1904: bool):
     if key == "datum":
         return parse_date(value, date1904) or cell_text(value).strip()
@@ -420,7 +433,7 @@ def _meta_value(m: Measurement, key, hits, book: Book, q: Questionnaire, veld: s
         hidden = [h for h in hits.get(key, []) if h[1] in book.hidden and h[0] is not None]
         if hidden:
             value, sheet, r, c = hidden[0]
-            _add(m, "meta_verborgen", sheet, cell_ref(r, c), veld=veld, waarde=cell_text(value))
+            _add(m, "meta_verborgen", sheet, cell_ref(r, c), veld=veld, waarde=_shown(value))
             return None, "", -1, -1, True
         return None, "", -1, -1, False
     visible.sort(key=lambda h: L.norm(h[1]) != L.norm(L.SHEET_FRONT))
@@ -429,8 +442,8 @@ def _meta_value(m: Measurement, key, hits, book: Book, q: Questionnaire, veld: s
         mine = _comparable(key, value, q, book.date1904)
         for other, osheet, orow, ocol in visible[1:]:
             if other is not None and _comparable(key, other, q, book.date1904) != mine:
-                _add(m, "meta_tegenstrijdig", sheet, cell_ref(r, c), veld=veld, waarde=cell_text(value),
-                     andere=cell_text(other), plek=f"{osheet}!{cell_ref(orow, ocol)}")
+                _add(m, "meta_tegenstrijdig", sheet, cell_ref(r, c), veld=veld, waarde=_shown(value),
+                     andere=_shown(other), plek=f"{osheet}!{cell_ref(orow, ocol)}")
                 break
     return value, sheet, r, c, False
 

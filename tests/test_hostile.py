@@ -1,0 +1,593 @@
+"""Hostile and unlucky input, round two: no hang, no silent wrong answer, no lost batch.
+
+Each test builds its own case from a small filled workbook: a part nobody references, a
+hidden or copied front sheet, names no file system or console can take, special files,
+error values, escape sequences, implausible dates, outputs that would collide, and a
+parent process that dies under its workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import io
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+import piramide
+from conftest import all_answers, filled
+from piramide import output as out_mod
+from piramide import parts
+from piramide.cli import main
+from piramide.dashboard import write_dashboard
+from piramide.output import OutputError
+from piramide.reader import ReadError, parse_date, read
+from piramide.regions import KDF_N, KDF_P, KDF_R, KDF_SALT, anonymous_code, build_overview, derive_key
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rezip(src: Path, dst: Path, changes: dict[str, bytes]) -> Path:
+    """A copy of a workbook with some parts replaced or added."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename not in changes:
+                zout.writestr(info, zin.read(info))
+        for name, data in changes.items():
+            zout.writestr(name, data)
+    return dst
+
+
+def label_cell(ws, label: str):
+    """The cell right of a label on a sheet."""
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value == label:
+                return ws.cell(c.row, c.column + 1)
+    raise AssertionError(label)
+
+
+def both_readers(path, q):
+    a, b = read(path, q, engine="openpyxl"), read(path, q, engine="auto")
+    assert a == b
+    return a
+
+
+def run_cli(*args, env=None, **kw):
+    """The installed command, as a user runs it."""
+    exe = shutil.which("piramide") or str(Path(sys.executable).parent / "piramide")
+    return subprocess.run([exe, *args], capture_output=True, env={**os.environ, **(env or {})}, timeout=120, **kw)
+
+
+@pytest.fixture
+def good(tmp_path, small):
+    return filled(small, tmp_path / "goed.xlsx", all_answers(small))
+
+
+# --- 1. bounded scans; only referenced parts -------------------------------------------------
+
+HOSTILE_PART = b'<c r=" ' * 6500          # 38 KB: quadratic for a backtracking scan
+
+
+def test_a_part_nobody_references_is_never_read(tmp_path, good, small, monkeypatch):
+    p = rezip(good, tmp_path / "extra.xlsx", {"xl/worksheets/sheet99.xml": HOSTILE_PART})
+    read_parts = []
+    real = zipfile.ZipFile.read
+
+    def spy(self, name, *a, **k):
+        read_parts.append(getattr(name, "filename", name))
+        return real(self, name, *a, **k)
+    monkeypatch.setattr(zipfile.ZipFile, "read", spy)
+    m = both_readers(p, small)
+    assert m.gemeente == "Teststad" and len(m.answers) == 10
+    assert "xl/worksheets/sheet99.xml" not in read_parts
+    assert any(n.startswith("xl/worksheets/sheet") for n in read_parts)     # the referenced ones are
+
+
+def test_a_hostile_referenced_part_costs_linear_work(tmp_path, good):
+    """Run under a CPU limit of 20 s: the old backtracking scan needed about 48 minutes on this
+    part, a linear one needs milliseconds. The limit guards against a hang, it times nothing."""
+    with zipfile.ZipFile(good) as z:
+        first = next(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    p = rezip(good, tmp_path / "vijandig.xlsx", {first: HOSTILE_PART * 4})
+    (tmp_path / "deel.xml").write_bytes(HOSTILE_PART * 40)
+    code = ("import resource, sys\n"
+            "resource.setrlimit(resource.RLIMIT_CPU, (20, 20))\n"
+            "from piramide import parts\n"
+            f"print(parts.scan(open({str(tmp_path / 'deel.xml')!r}, 'rb').read()).fits)\n"
+            "from piramide.reader import read, ReadError\nimport piramide\n"
+            f"try:\n    read({str(p)!r}, piramide.load_questionnaire())\nexcept ReadError as e:\n    print(e.code)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split()[0] == "False"           # a cell start without a closing '>' is never trusted
+
+
+def test_scan_finds_far_cells_and_error_values():
+    sheet = (b'<worksheet><sheetData><row r="1"><c r="A1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+             b'<x:c r="B1" s="1"><x:v>1</x:v></x:c></row></sheetData></worksheet>')
+    e = parts.scan(sheet)
+    assert e.fits and e.errors == {(0, 0): "#DIV/0!"}
+    assert not parts.scan(sheet.replace(b'r="B1"', b'r="BI1"')).fits        # column 61
+    assert not parts.scan(sheet.replace(b'r="B1"', b'r="B10000"')).fits      # row 10000
+    assert not parts.scan(sheet.replace(b' r="B1"', b"")).fits               # a cell without its place
+
+
+# --- 2. metadata where the definition puts it -------------------------------------------------
+
+def test_a_hidden_sheet_in_front_does_not_rename_or_redate(tmp_path, good, small):
+    wb = openpyxl.load_workbook(good)
+    ws = wb.create_sheet("Oud", 0)
+    ws["A1"], ws["B1"] = "Gemeente", "Andere Stad"
+    ws["A2"], ws["B2"] = "Datum meting", dt.date(2020, 1, 1)
+    ws.sheet_state = "hidden"
+    wb.save(tmp_path / "verborgen.xlsx")
+    m = both_readers(tmp_path / "verborgen.xlsx", small)
+    assert (m.gemeente, m.datum) == ("Teststad", dt.date(2026, 3, 15))
+    assert not [f for f in m.findings if f.code.startswith("meta_")]
+
+
+def test_a_copy_of_last_years_front_sheet_in_front_is_a_fout_naming_both(tmp_path, good, small, small_path):
+    wb = openpyxl.load_workbook(good)
+    copy = wb.copy_worksheet(wb["Voorblad"])             # Excel's "Verplaatsen of kopiëren"
+    wb.move_sheet(copy, offset=-(len(wb.sheetnames) - 1))
+    cell = label_cell(copy, "Datum meting")
+    cell.value = dt.datetime(2025, 3, 12)
+    wb.save(tmp_path / "kopie.xlsx")
+    m = both_readers(tmp_path / "kopie.xlsx", small)
+    assert m.datum == dt.date(2026, 3, 15)               # the Voorblad itself, never the copy
+    f, = [f for f in m.findings if f.code == "meta_tegenstrijdig"]
+    assert f.severity == "fout" and f.sheet == "Voorblad"
+    assert "'15-03-2026'" in f.message and "'12-03-2025'" in f.message and f"{copy.title}!{cell.coordinate}" in f.message
+    r = CliRunner().invoke(main, ["score", str(tmp_path / "kopie.xlsx"), "-q", str(small_path),
+                                  "-o", str(tmp_path / "uit")])
+    assert r.exit_code == 1 and "Datum meting" in r.output
+    assert not (tmp_path / "uit").exists()
+
+
+def test_metadata_only_on_a_hidden_sheet_is_reported(tmp_path, good, small):
+    wb = openpyxl.load_workbook(good)
+    wb["Voorblad"].sheet_state = "hidden"
+    wb.active = wb.sheetnames.index("Vragen")
+    wb.save(tmp_path / "voorblad-verborgen.xlsx")
+    m = both_readers(tmp_path / "voorblad-verborgen.xlsx", small)
+    codes = {f.code for f in m.findings if f.severity == "fout"}
+    assert "meta_verborgen" in codes and m.gemeente == ""
+
+
+# --- 3. one input never stops a batch ----------------------------------------------------------
+
+def test_a_very_long_name_is_shortened_with_a_stable_suffix(tmp_path, small, small_path):
+    long_name = "Gemeente " + "Zeer-Lange-Naam " * 15           # 240 characters
+    a = filled(small, tmp_path / "lang.xlsx", all_answers(small), gemeente=long_name)
+    b = filled(small, tmp_path / "kort.xlsx", all_answers(small), gemeente="Kortdorp")
+    args = ["score", str(a), str(b), "-q", str(small_path), "-o", str(tmp_path / "uit")]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    names = sorted(p.name for p in (tmp_path / "uit").iterdir())
+    assert len(names) == 2 and all(len(n) < 100 for n in names)
+    first = names
+    shutil.rmtree(tmp_path / "uit")
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "uit").iterdir()) == first      # stable
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path, small, small_path):
+    src = filled(small, tmp_path / "x.xlsx", all_answers(small))
+    odd = os.fsencode(tmp_path) + b"/meting-\xff\xfe.xlsx"
+    os.rename(src, odd)
+    r = run_cli("score", odd, "-q", str(small_path), "-o", str(tmp_path / "uit"), "--json", str(tmp_path / "u.json"))
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    assert b"Traceback" not in r.stderr
+    dash, = (tmp_path / "uit").iterdir()
+    wb = openpyxl.load_workbook(dash)
+    assert any("meting-" in str(c.value) for c in wb["Over"]["B"])
+    assert "meting-" in (tmp_path / "u.json").read_text(encoding="utf-8")
+
+
+def test_disk_full_is_a_message_per_file_and_leaves_nothing(tmp_path, small, small_path, monkeypatch):
+    a = filled(small, tmp_path / "a.xlsx", all_answers(small), gemeente="Alfa")
+    b = filled(small, tmp_path / "b.xlsx", all_answers(small), gemeente="Beta")
+    real = os.write
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "write", full)
+    r = CliRunner().invoke(main, ["score", str(a), str(b), "-q", str(small_path), "-o", str(tmp_path / "uit")])
+    monkeypatch.setattr(os, "write", real)
+    assert r.exit_code == 1 and r.exception is None or isinstance(r.exception, SystemExit)
+    assert r.output.count("de schijf is vol") == 2 and "Traceback" not in r.output
+    assert list((tmp_path / "uit").iterdir()) == []            # no half file, no temporary file
+
+
+def test_a_file_size_limit_is_a_message_not_a_crash(tmp_path, small, small_path):
+    a = filled(small, tmp_path / "a.xlsx", all_answers(small), gemeente="Alfa")
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+    r = run_cli("score", str(a), "-q", str(small_path), "-o", str(tmp_path / "uit"), preexec_fn=limit)
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "ulimit -f" in err and "Traceback" not in err
+    assert [p for p in (tmp_path / "uit").iterdir()] == []
+
+
+def test_output_paths_that_are_folders(tmp_path, good, small_path):
+    folder = tmp_path / "x.xlsx"
+    folder.mkdir()
+    r = CliRunner().invoke(main, ["score", str(good), "-q", str(small_path), "-o", str(folder)])
+    assert r.exit_code == 0, r.output                          # an existing folder is a folder
+    assert [p.name for p in folder.iterdir()] == ["teststad-dashboard-2026-03-15.xlsx"]
+    r = CliRunner().invoke(main, ["score", str(good), "-q", str(small_path), "-o", str(tmp_path / "uit"),
+                                  "--json", str(tmp_path)])
+    assert r.exit_code == 1 and "dit is een map" in r.output
+    assert not (tmp_path / "uit").exists()                     # refused before any work
+    r = CliRunner().invoke(main, ["region", str(good), "-q", str(small_path), "-o", str(folder)])
+    assert r.exit_code == 1 and "dit is een map" in r.output and "Traceback" not in r.output
+
+
+def test_a_dashboard_open_in_excel_costs_only_that_dashboard(tmp_path, small, small_path, monkeypatch):
+    a = filled(small, tmp_path / "a.xlsx", all_answers(small), gemeente="Alfa")
+    b = filled(small, tmp_path / "b.xlsx", all_answers(small), gemeente="Beta")
+    args = ["score", str(a), str(b), "-q", str(small_path), "-o", str(tmp_path / "uit"), "--force"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    locked = tmp_path / "uit" / "alfa-dashboard-2026-03-15.xlsx"
+    before = locked.read_bytes()
+    real = os.replace
+
+    def windows_lock(src, dst, *a, **k):
+        if Path(dst).name == locked.name:
+            raise PermissionError(errno.EACCES, "The process cannot access the file")
+        return real(src, dst, *a, **k)
+    monkeypatch.setattr(os, "replace", windows_lock)
+    (tmp_path / "uit" / "beta-dashboard-2026-03-15.xlsx").unlink()
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 1 and "geopend in een ander programma" in r.output and "Traceback" not in r.output
+    assert (tmp_path / "uit" / "beta-dashboard-2026-03-15.xlsx").exists()      # the other one is written
+    assert locked.read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "uit").iterdir()) == [locked.name, "beta-dashboard-2026-03-15.xlsx"]
+
+
+def test_a_console_that_is_not_utf8(tmp_path, small, small_path):
+    src = filled(small, tmp_path / "a.xlsx", all_answers(small), gemeente="Teststad \U0001F3DB")
+    r = run_cli("score", str(src), "-q", str(small_path), "-o", str(tmp_path / "uit"),
+                env={"PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"})
+    assert r.returncode == 0, r.stderr
+    assert b"Traceback" not in r.stderr and b"Dashboard geschreven" in r.stdout
+    assert len(list((tmp_path / "uit").iterdir())) == 1
+
+
+# --- 4. special files --------------------------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="geen FIFO's op dit systeem")
+def test_fifo_and_device_are_reported_and_skipped(tmp_path, small, small_path):
+    folder = tmp_path / "regio"
+    folder.mkdir()
+    filled(small, folder / "goed.xlsx", all_answers(small))
+    os.mkfifo(folder / "pijp.xlsx")
+    os.symlink("/dev/zero", folder / "nul.xlsx")
+    # a subprocess with a timeout: the old reader waited forever on the FIFO
+    r = run_cli("region", str(folder), "-q", str(small_path), "-o", str(tmp_path / "regio.xlsx"))
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "Traceback" not in err
+    assert "pijp (FIFO)" in err and "een apparaat" in err
+    assert (tmp_path / "regio.xlsx").exists()                    # the good file still counts
+    with pytest.raises(ReadError) as exc:
+        read(folder / "nul.xlsx", small)
+    assert exc.value.code == "invoer_geen_bestand"
+
+
+# --- 5. nothing confidential outside the outputs -------------------------------------------------
+
+def test_no_part_of_an_output_touches_the_temp_folder(tmp_path, small, small_path, monkeypatch):
+    spy = tmp_path / "systeem-tmp"
+    spy.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spy))
+    monkeypatch.setattr("tempfile.tempdir", str(spy))
+    seen = set()
+    real_open = os.open
+
+    def watch(path, *a, **k):
+        if str(path).startswith(str(spy)):
+            seen.add(str(path))
+        return real_open(path, *a, **k)
+    monkeypatch.setattr(os, "open", watch)
+    a = filled(small, tmp_path / "a.xlsx", all_answers(small), gemeente="Geheimstad")
+    r = CliRunner().invoke(main, ["score", str(a), "-q", str(small_path), "-o", str(tmp_path / "uit"),
+                                  "--json", str(tmp_path / "u.json")])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["region", str(a), "-q", str(small_path), "-o", str(tmp_path / "r.xlsx"),
+                                  "--csv", str(tmp_path / "r.csv")])
+    assert r.exit_code == 0, r.output
+    assert not seen and list(spy.iterdir()) == []
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def killed(fd):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, "fsync", killed)
+    with pytest.raises(KeyboardInterrupt):
+        out_mod.write_atomic(tmp_path / "x.xlsx", b"geheim")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_what_a_killed_run_left_is_swept(tmp_path, good, small_path):
+    uit = tmp_path / "uit"
+    uit.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = uit / f".~piramide-{dead.pid}-abc.tmp"
+    stale.write_bytes(b"vertrouwelijk")
+    r = CliRunner().invoke(main, ["score", str(good), "-q", str(small_path), "-o", str(uit)])
+    assert r.exit_code == 0, r.output
+    assert not stale.exists()
+
+
+# --- 6. two readers, one verdict ---------------------------------------------------------------
+
+def set_cell_xml(src: Path, dst: Path, sheet: str, ref: str, cell_xml: bytes) -> Path:
+    """A copy of a workbook with one cell's XML replaced, as Excel would store it."""
+    import re
+    with zipfile.ZipFile(src) as z:
+        part = next(sp.part for sp in parts.inspect(z).sheets if sp.name == sheet)
+        xml = z.read(part)
+    pattern = rb'<c r="%s"(?:[^>]*/>|[^>]*>.*?</c>)' % ref.encode()
+    assert re.search(pattern, xml), ref
+    return rezip(src, dst, {part: re.sub(pattern, cell_xml.replace(b"@@", ref.encode()), xml, count=1)})
+
+
+def add_cell_xml(src: Path, dst: Path, sheet: str, row: int, cell_xml: bytes) -> Path:
+    """A copy of a workbook with one cell added at the end of a row (openpyxl would rewrite
+    the strings on saving, and not the way Excel does)."""
+    import re
+    with zipfile.ZipFile(src) as z:
+        part = next(sp.part for sp in parts.inspect(z).sheets if sp.name == sheet)
+        xml = z.read(part)
+    m = re.search(rb'<row r="%d"[^>]*>.*?</row>' % row, xml, re.S)
+    xml = xml[:m.end() - 6] + cell_xml + xml[m.end() - 6:]
+    return rezip(src, dst, {part: xml})
+
+
+def test_error_values_and_escapes_read_alike_whatever_stands_far_right(tmp_path, small):
+    remarks = {"A-01": "regel\r\neen", "A-02": "x_x0041_y", "A-03": "esc\x1b[8m", "B-04": "_x005F_ letterlijk"}
+    for far in (False, True):
+        src = filled(small, tmp_path / f"basis-{far}.xlsx", all_answers(small), remarks=remarks)
+        if far:   # a note in column BR: beyond the fast reader's grid, so the bounded reader reads
+            src = add_cell_xml(src, tmp_path / "ver.xlsx", "Vragen", 2,
+                               b'<c r="BR2" t="inlineStr"><is><t>notitie ver rechts</t></is></c>')
+        m0 = read(src, small)
+        a04, b01 = m0.answers["A-04"], m0.answers["B-01"]
+        p = set_cell_xml(src, tmp_path / f"e1-{far}.xlsx", a04.sheet, a04.cell,
+                         b'<c r="@@" t="e"><f>NA()</f><v>#N/A</v></c>')
+        p = set_cell_xml(p, tmp_path / f"e2-{far}.xlsx", b01.sheet, b01.cell,
+                         b'<c r="@@" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+        m = both_readers(p, small)
+        found = {f.cell: f.message for f in m.findings if f.code == "antwoord_foutwaarde"}
+        assert set(found) == {a04.cell, b01.cell}, m.findings
+        assert "#N/A" in found[a04.cell] and "#DIV/0!" in found[b01.cell]
+        assert all(f.severity == "fout" for f in m.findings if f.code == "antwoord_foutwaarde")
+        assert m.answers["A-02"].remark == "x_x0041_y"
+        assert m.answers["A-01"].remark == "regel\r\neen"
+        assert m.answers["A-03"].remark == "esc\x1b[8m"
+        assert m.answers["B-04"].remark == "_x005F_ letterlijk"
+
+
+def test_an_error_value_in_the_date_and_an_uncalculated_formula(tmp_path, good, small):
+    wb = openpyxl.load_workbook(good)
+    ref = label_cell(wb["Voorblad"], "Datum meting").coordinate
+    p = set_cell_xml(good, tmp_path / "formule.xlsx", "Voorblad", ref, b'<c r="@@"><f>DATE(2026,3,15)</f></c>')
+    m = both_readers(p, small)
+    codes = {f.code for f in m.findings}
+    assert "meta_formule_zonder_waarde" in codes and "meta_ontbreekt" not in codes
+    p = set_cell_xml(good, tmp_path / "ref.xlsx", "Voorblad", ref, b'<c r="@@" t="e"><f>#REF!+1</f><v>#REF!</v></c>')
+    m = both_readers(p, small)
+    f, = [f for f in m.findings if f.code == "meta_foutwaarde"]
+    assert "#REF!" in f.message and "Datum meting" in f.message and f.cell == ref
+
+
+# --- 7. escape sequences never reach the terminal ------------------------------------------------
+
+def test_control_characters_from_cells_and_names_are_shown_escaped(tmp_path, small, small_path):
+    answers = all_answers(small) | {"A-01": "ja\x1b[8m", "A-02": "nee\r\x1b]0;titel\x07"}
+    src = filled(small, tmp_path / "a\x1b[31m.xlsx", answers, gemeente="Stad\x1b[2J\u202e")
+    r = run_cli("check", str(src), "-q", str(small_path))
+    text = r.stdout + r.stderr
+    assert b"\x1b" not in text and b"\x07" not in text and b"\r" not in text
+    assert "\u202e".encode() not in text
+    assert b"\\x1b[8m" in text and r.returncode == 1
+
+
+# --- 8. implausible dates ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, expected", [
+    ("18-3-99", dt.date(1999, 3, 18)), ("18-3-26", dt.date(2026, 3, 18)), ("18-03-2026", dt.date(2026, 3, 18)),
+    ("1-1-0001", dt.date(1, 1, 1)), (46099, dt.date(2026, 3, 18)), ("31-2-2026", None), ("gisteren", None)])
+def test_dates_as_typed(typed, expected):
+    assert parse_date(typed, today=dt.date(2026, 11, 25)) == expected
+
+
+def test_a_two_digit_year_is_never_in_the_future():
+    assert parse_date("1-1-27", today=dt.date(2026, 11, 25)) == dt.date(1927, 1, 1)
+
+
+@pytest.mark.parametrize("value, code", [("18-3-99", "meta_datum_oud"), (dt.datetime(2062, 1, 1), "meta_datum_toekomst"),
+                                         ("1-1-0001", "meta_datum_oud")])
+def test_implausible_dates_get_a_warning(tmp_path, good, small, value, code):
+    wb = openpyxl.load_workbook(good)
+    label_cell(wb["Voorblad"], "Datum meting").value = value
+    wb.save(tmp_path / "d.xlsx")
+    m = both_readers(tmp_path / "d.xlsx", small)
+    f, = [f for f in m.findings if f.code == code]
+    assert f.severity == "waarschuwing" and f.sheet == "Voorblad"
+
+
+def test_a_1904_serial_in_a_general_cell(tmp_path, good, small):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+    wb = openpyxl.load_workbook(good)
+    wb.epoch = CALENDAR_MAC_1904
+    cell = label_cell(wb["Voorblad"], "Datum meting")
+    cell.value, cell.number_format = 44637, "General"
+    wb.save(tmp_path / "mac.xlsx")
+    m = both_readers(tmp_path / "mac.xlsx", small)
+    assert m.datum == dt.date(1904, 1, 1) + dt.timedelta(days=44637) == dt.date(2026, 3, 18)
+
+
+# --- 9. outputs never collide --------------------------------------------------------------------
+
+def test_two_names_that_give_one_file_name(tmp_path, small, small_path):
+    a = filled(small, tmp_path / "a.xlsx", all_answers(small), gemeente="Москва")
+    b = filled(small, tmp_path / "b.xlsx", all_answers(small, "nee"), gemeente="Київ")
+    r = CliRunner().invoke(main, ["score", str(a), str(b), "-q", str(small_path), "-o", str(tmp_path / "uit")])
+    assert r.exit_code == 0, r.output
+    made = sorted((tmp_path / "uit").iterdir())
+    assert len(made) == 2
+    names = {openpyxl.load_workbook(p)["Dashboard"]["A1"].value for p in made}
+    assert len(names) == 2
+
+
+def test_csv_or_json_over_the_workbook_is_refused_before_any_work(tmp_path, good, small_path):
+    same = tmp_path / "uit.xlsx"
+    r = CliRunner().invoke(main, ["region", str(good), "-q", str(small_path), "-o", str(same), "--csv", str(same)])
+    assert r.exit_code == 2 and not same.exists()                  # .xlsx is not a CSV name
+    csv_same = tmp_path / "r.csv"
+    r = CliRunner().invoke(main, ["region", str(good), "-q", str(small_path), "-o", str(tmp_path / "r.xlsx"),
+                                  "--csv", str(tmp_path / "R.csv"), "--csv", str(csv_same)])
+    r = CliRunner().invoke(main, ["score", str(good), "-q", str(small_path), "-o", str(same), "--json", str(same)])
+    assert r.exit_code == 2 and not same.exists()
+    r = CliRunner().invoke(main, ["score", str(good), "-q", str(small_path), "-o", str(tmp_path / "uit"),
+                                  "--json", str(tmp_path / "uit" / "teststad-dashboard-2026-03-15.xlsx")])
+    assert r.exit_code == 2 and not (tmp_path / "uit").exists()
+
+
+def test_a_second_run_never_claims_an_output_the_first_wrote(tmp_path, good, small):
+    r = piramide.score(good, small)
+    target = tmp_path / "d.xlsx"
+    target.write_bytes(b"van de andere run")
+    with pytest.raises(OutputError, match="bestaat al"):
+        write_dashboard(r, target, replace=False)
+    assert target.read_bytes() == b"van de andere run"
+    write_dashboard(r, target, replace=True)
+    assert target.read_bytes() != b"van de andere run"
+
+
+# --- 10. anonymous codes -------------------------------------------------------------------------
+
+def test_the_key_is_a_costly_derivation_with_the_documented_salt():
+    assert derive_key("geheim van het RIEC") == __import__("hashlib").scrypt(
+        b"geheim van het RIEC", salt=KDF_SALT, n=KDF_N, r=KDF_R, p=KDF_P, maxmem=64 * 1024 * 1024, dklen=32)
+    assert KDF_N * KDF_R >= 2 ** 17                              # at least 16 MiB per guess
+    assert derive_key("geheim") != __import__("hashlib").sha256(b"geheim").digest()
+
+
+def test_codes_stay_when_a_gemeente_joins(tmp_path, small):
+    names = ["Alfa", "Beta", "Gamma", "Delta"]
+    results = [piramide.score(filled(small, tmp_path / f"{n}.xlsx", all_answers(small), gemeente=n), small)
+               for n in names]
+    key = derive_key("een lange geheime zin")
+    three = {r.trend.gemeente: r.name for r in build_overview(results[:3], True, key).rows}
+    four = {r.trend.gemeente: r.name for r in build_overview(results, True, key).rows}
+    assert all(four[n] == three[n] for n in three)
+    assert all(len(c) == len(anonymous_code("x", key)) for c in four.values())
+
+
+def test_a_short_sleutel_gets_a_warning(tmp_path, good, small_path):
+    r = CliRunner().invoke(main, ["region", str(good), "-q", str(small_path), "-o", str(tmp_path / "r.xlsx"),
+                                  "--anonymous", "--sleutel", "geheim"])
+    assert r.exit_code == 0 and "korter dan 12 tekens" in r.output
+
+
+# --- 11. smaller ----------------------------------------------------------------------------------
+
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    """A worker's watch on its parent, in a real process tree: the parent dies by SIGKILL and
+    the worker ends on its own (it is given at most a minute; it needs about half a second)."""
+    pidfile = tmp_path / "worker.pid"
+    code = ("import os, time, sys\n"
+            "from piramide.batch import _watch_parent\n"
+            "pid = os.fork()\n"
+            "if pid == 0:\n"
+            "    _watch_parent()\n"
+            f"    open({str(pidfile)!r}, 'w').write(str(os.getpid()))\n"
+            "    time.sleep(120)\n"
+            "    os._exit(0)\n"
+            "time.sleep(120)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+    for _ in range(600):
+        if pidfile.exists() and pidfile.read_text():
+            break
+        time.sleep(0.1)
+    worker = int(pidfile.read_text())
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    for _ in range(600):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        _reap(worker)
+        time.sleep(0.1)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail("the worker outlived its parent")
+
+
+def _reap(pid):
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def test_an_unreadable_region_subfolder_is_reported(tmp_path, small, small_path, monkeypatch):
+    (tmp_path / "regio" / "dicht").mkdir(parents=True)
+    filled(small, tmp_path / "regio" / "goed.xlsx", all_answers(small))
+    real = os.scandir
+
+    def denied(path="."):
+        if str(path).endswith("dicht"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+    monkeypatch.setattr(os, "scandir", denied)
+    r = CliRunner().invoke(main, ["region", str(tmp_path / "regio"), "-q", str(small_path),
+                                  "-o", str(tmp_path / "r.xlsx")])
+    assert r.exit_code == 1 and "dicht" in r.output and "kan niet worden gelezen" in r.output
+    assert (tmp_path / "r.xlsx").exists()
+
+
+@pytest.mark.parametrize("command, option, name", [
+    ("score", "-o", "d.xlsm"), ("score", "-o", "d.csv"), ("template", "-o", "t.txt"), ("region", "-o", "r.xlsm"),
+    ("region", "--csv", "r.xlsx"), ("score", "--json", "u.xlsx")])
+def test_no_workbook_under_a_name_that_promises_something_else(tmp_path, good, small_path, command, option, name):
+    args = [command] + ([str(good), "-q", str(small_path)] if command != "template" else []) + [option, str(tmp_path / name)]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert not (tmp_path / name).exists()
+
+
+def test_an_empty_json_name_is_refused(tmp_path, good, small_path):
+    r = CliRunner().invoke(main, ["score", str(good), "-q", str(small_path), "--json", "", "-o", str(tmp_path / "u")])
+    assert r.exit_code == 2 and "--json" in r.output and not (tmp_path / "u").exists()
+
+
+def test_a_renamed_dashboard_in_history_is_not_a_measurement(tmp_path, good, small_path):
+    hist = tmp_path / "hist"
+    hist.mkdir()
+    shutil.copy(good, hist / "meting-2026.xlsx")
+    r = CliRunner().invoke(main, ["score", str(hist / "meting-2026.xlsx"), "-q", str(small_path),
+                                  "-o", str(tmp_path / "uit")])
+    assert r.exit_code == 0
+    dash, = (tmp_path / "uit").iterdir()
+    shutil.copy(dash, hist / "verslag-voor-de-burgemeester.xlsx")
+    r = CliRunner().invoke(main, ["score", "--history", str(hist), "-q", str(small_path),
+                                  "-o", str(tmp_path / "uit2"), "--json", "-"])
+    assert r.exit_code == 0, r.output
+    assert "overgeslagen" in r.output and "verslag-voor-de-burgemeester.xlsx" in r.output
+    assert "2 metingen" not in r.output
