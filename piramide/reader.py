@@ -390,7 +390,7 @@ def _meta_hits(book: Book, q: Questionnaire) -> dict:
         for form in (p.name, p.id):
             labels[L.norm(L.AMBITIE_PREFIX + form)] = ("amb", p.id)
             labels[L.norm("ambitie " + form)] = ("amb", p.id)
-    hits: dict = {}
+    hits: dict = {"_labels": set(labels)}
     for title, rows in book.sheets.items():
         for r, row in enumerate(rows[:META_SCAN_ROWS]):
             seen_in_row = set()
@@ -422,6 +422,17 @@ def _comparable(key, value, q: Questionnaire, date1904: bool):
     return " ".join(cell_text(value).split()).casefold()
 
 
+def _a_value_for(key, value, q: Questionnaire, date1904: bool, labels: set) -> bool:
+    """Could this be a value of the field (not another label, a date where a date belongs)?"""
+    if value is None or not cell_text(value).strip() or L.norm(cell_text(value)) in labels:
+        return False
+    if key == "datum":
+        return parse_date(value, date1904) is not None or is_error_value(value)
+    if isinstance(key, tuple):
+        return parse_phase(value, q) is not None
+    return True
+
+
 def _meta_value(m: Measurement, key, hits, book: Book, q: Questionnaire, veld: str):
     """The value of one front-sheet field, read where the definition puts it.
 
@@ -441,7 +452,9 @@ def _meta_value(m: Measurement, key, hits, book: Book, q: Questionnaire, veld: s
     if value is not None:
         mine = _comparable(key, value, q, book.date1904)
         for other, osheet, orow, ocol in visible[1:]:
-            if other is not None and _comparable(key, other, q, book.date1904) != mine:
+            if not _a_value_for(key, other, q, book.date1904, hits["_labels"]):
+                continue                       # a table header, not a second front sheet
+            if _comparable(key, other, q, book.date1904) != mine:
                 _add(m, "meta_tegenstrijdig", sheet, cell_ref(r, c), veld=veld, waarde=_shown(value),
                      andere=_shown(other), plek=f"{osheet}!{cell_ref(orow, ocol)}")
                 break

@@ -154,6 +154,17 @@ def test_a_copy_of_last_years_front_sheet_in_front_is_a_fout_naming_both(tmp_pat
     assert not (tmp_path / "uit").exists()
 
 
+def test_a_table_header_that_names_fields_is_no_second_front_sheet(tmp_path, good, small):
+    wb = openpyxl.load_workbook(good)
+    ws = wb.create_sheet("Notities")
+    for c, head in enumerate(["Gemeente", "Datum", "Opmerking", "Ambitie A", "Toelichting"], 1):
+        ws.cell(1, c, head)
+    ws.cell(2, 1, "Teststad")
+    wb.save(tmp_path / "kop.xlsx")
+    m = both_readers(tmp_path / "kop.xlsx", small)
+    assert not [f for f in m.findings if f.severity == "fout"], m.findings
+
+
 def test_metadata_only_on_a_hidden_sheet_is_reported(tmp_path, good, small):
     wb = openpyxl.load_workbook(good)
     wb["Voorblad"].sheet_state = "hidden"
