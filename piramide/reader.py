@@ -237,7 +237,7 @@ def read_with(path: str | Path, candidates: list[Questionnaire], data: bytes | N
         raise ReadError(str(exc), exc.finding.code) from None
     own = own_output(data)
     if own:
-        raise ReadError(finding("eigen_uitvoer", file=fname, soort=own).render().split(": ", 1)[1], "eigen_uitvoer")
+        raise ReadError(f"{display(fname)}: {finding('eigen_uitvoer', soort=own).message}", "eigen_uitvoer")
     book = load_book(data, fname, engine=engine)
     info = _info(book.sheets)
     questionnaire = _choose(info, candidates)
@@ -380,8 +380,9 @@ def _right_of(row: tuple, c: int):
     return v, c + 1
 
 
-def _meta_hits(book: Book, q: Questionnaire) -> dict:
-    """Every place a front-sheet label stands, per field: (value, sheet, row, value col)."""
+def _meta_hits(book: Book, q: Questionnaire) -> tuple[dict, set[str]]:
+    """Every place a front-sheet label stands, per field: (value, sheet, row, value col);
+    and the labels themselves."""
     labels = {L.norm(lbl): key for key, lbl in L.META.items()}
     for key, aliases in L.META_ALIASES.items():
         for a in aliases:
@@ -390,7 +391,7 @@ def _meta_hits(book: Book, q: Questionnaire) -> dict:
         for form in (p.name, p.id):
             labels[L.norm(L.AMBITIE_PREFIX + form)] = ("amb", p.id)
             labels[L.norm("ambitie " + form)] = ("amb", p.id)
-    hits: dict = {"_labels": set(labels)}
+    hits: dict = {}
     for title, rows in book.sheets.items():
         for r, row in enumerate(rows[:META_SCAN_ROWS]):
             seen_in_row = set()
@@ -403,7 +404,7 @@ def _meta_hits(book: Book, q: Questionnaire) -> dict:
                 seen_in_row.add(key)
                 value, vc = _right_of(row, c)
                 hits.setdefault(key, []).append((value, title, r, vc))
-    return hits
+    return hits, set(labels)
 
 
 def _shown(value) -> str:
@@ -433,12 +434,13 @@ def _a_value_for(key, value, q: Questionnaire, date1904: bool, labels: set) -> b
     return True
 
 
-def _meta_value(m: Measurement, key, hits, book: Book, q: Questionnaire, veld: str):
+def _meta_value(m: Measurement, key, found: tuple[dict, set[str]], book: Book, q: Questionnaire, veld: str):
     """The value of one front-sheet field, read where the definition puts it.
 
     Hidden sheets are never read for it. The front sheet comes first, then the other
     visible sheets in order; a second place with another value is a fout naming both
     (a copy of last year's Voorblad must not silently date or rename a measurement)."""
+    hits, labels = found
     visible = [h for h in hits.get(key, []) if h[1] not in book.hidden]
     if not visible:
         hidden = [h for h in hits.get(key, []) if h[1] in book.hidden and h[0] is not None]
@@ -452,7 +454,7 @@ def _meta_value(m: Measurement, key, hits, book: Book, q: Questionnaire, veld: s
     if value is not None:
         mine = _comparable(key, value, q, book.date1904)
         for other, osheet, orow, ocol in visible[1:]:
-            if not _a_value_for(key, other, q, book.date1904, hits["_labels"]):
+            if not _a_value_for(key, other, q, book.date1904, labels):
                 continue                       # a table header, not a second front sheet
             if _comparable(key, other, q, book.date1904) != mine:
                 _add(m, "meta_tegenstrijdig", sheet, cell_ref(r, c), veld=veld, waarde=_shown(value),
@@ -464,11 +466,11 @@ def _meta_value(m: Measurement, key, hits, book: Book, q: Questionnaire, veld: s
 def _read_meta(book: Book, q: Questionnaire, m: Measurement) -> list:
     """Fill the front-sheet fields; return the cells of required fields that read as empty
     (a formula without a stored result, or really empty: the caller decides which)."""
-    hits = _meta_hits(book, q)
+    found = _meta_hits(book, q)
     empties = []
     for key in ("gemeente", "datum", "regio", "soort", "ingevuld_door"):
         veld = L.META[key]
-        value, sheet, r, c, reported = _meta_value(m, key, hits, book, q, veld)
+        value, sheet, r, c, reported = _meta_value(m, key, found, book, q, veld)
         if reported:
             continue
         if is_error_value(value):
@@ -489,7 +491,7 @@ def _read_meta(book: Book, q: Questionnaire, m: Measurement) -> list:
             if not m.soort:
                 _add(m, "meta_soort_ongeldig", sheet, cell_ref(r, c), waarde=cell_text(value))
     for p in q.pillars:
-        value, sheet, r, c, reported = _meta_value(m, ("amb", p.id), hits, book, q, f"ambitie {p.name}")
+        value, sheet, r, c, reported = _meta_value(m, ("amb", p.id), found, book, q, f"ambitie {p.name}")
         if value is None or reported:
             continue
         phase = None if is_error_value(value) else parse_phase(value, q)
