@@ -171,14 +171,13 @@ def test_installed_command_runs_as_a_process(tmp_path):
     assert out.returncode == 1 and "Traceback" not in out.stderr and "leeg.xlsx" in out.stderr
 
 
-def test_single_score_does_not_import_pandas():
+def test_single_score_does_not_import_pandas(tmp_path):
     code = ("import sys; from piramide.cli import main\n"
             "try:\n    main(['--version'])\nexcept SystemExit: pass\n"
             "import piramide.reader, piramide.scoring, piramide.dashboard\n"
             "print('pandas' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=os.path.join(os.path.dirname(__file__), ".."))
-    assert out.stdout.strip().endswith("False")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.stdout.strip().endswith("False"), out.stderr
 
 
 def test_existing_json_is_not_replaced_without_force(run, tmp_path):
