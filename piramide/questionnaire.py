@@ -74,9 +74,11 @@ def load(name_or_path: str | Path | Traversable | None = None) -> Questionnaire:
     path = resolve(name_or_path)
     key: tuple | None
     try:
-        # A built-in inside a zip has no stat: it cannot change, so its name is its key.
-        st = path.stat() if isinstance(path, Path) else None
-        key = (str(path.resolve()), st.st_mtime_ns, st.st_size) if st else ("builtin", str(path))
+        if isinstance(path, Path):
+            st = path.stat()
+            key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+        else:   # a built-in inside a zip has no stat: it cannot change, so its name is its key
+            key = ("builtin", str(path))
     except OSError:
         key = None
     if key in _LOADED:
@@ -357,8 +359,9 @@ class _Validator:
         prev_label = f"({prev.id} {prev.version})"
         known_q = {x.id for x in prev.questions}
         known_i = {x.id for x in prev.indicators}
-        for item, kind, known in [*((x, "vraag", known_q) for x in q.questions),
-                                  *((x, "indicator", known_i) for x in q.indicators)]:
+        items: list[tuple[Question | Indicator, str, set[str]]] = [
+            *((x, "vraag", known_q) for x in q.questions), *((x, "indicator", known_i) for x in q.indicators)]
+        for item, kind, known in items:
             for old in item.replaces:
                 if old not in known:
                     self.add("def_vervangt_onbekend", self.line_of("id", item.id), soort=kind,

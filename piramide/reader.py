@@ -12,6 +12,7 @@ import hashlib
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from . import labels as L
 from .answers import cell_text, normalize
@@ -213,7 +214,7 @@ def _read_answers(sheets, q: Questionnaire, m: Measurement) -> list[tuple[str, i
     for title, rows in sheets.items():
         cols = None
         for r, row in enumerate(rows):
-            raw_id = row[cols[0]] if cols is not None and cols[0] < len(row) else None
+            raw_id: Any = row[cols[0]] if cols is not None and cols[0] < len(row) else None
             qid = raw_id.strip().upper() if isinstance(raw_id, str) else ""
             if not q.has_question(qid):
                 head = _header(row)       # only rows that are not questions can be a (new) header
@@ -287,7 +288,7 @@ def _read_meta(sheets, q: Questionnaire, m: Measurement):
         for form in (p.name, p.id):
             pillar_keys[L.norm(L.AMBITIE_PREFIX + form)] = p
             pillar_keys[L.norm("ambitie " + form)] = p
-    found: dict[str, tuple] = {}
+    found: dict[str | tuple[str, str], tuple] = {}
     for title, rows in sheets.items():
         for r, row in enumerate(rows[:META_SCAN_ROWS]):
             for c, v in enumerate(row[:META_SCAN_COLS]):
