@@ -137,7 +137,7 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
                 score += f" ({pr.score - before.score:+.0f})"
         prog = f" · naar fase {pr.next_phase}: {pr.progress:.0f}%" if pr.progress is not None else ""
         ws.merge_range(base + 2, c0, base + 2, c0 + width - 1, score + prog, fmt["pinfo"])
-        if pr.ambitie:
+        if pr.ambitie and pr.gap is not None:    # the gap is set with the ambitie
             amb = f"Ambitie fase {pr.ambitie}: " + (f"nog {pr.gap} fase{'n' if pr.gap != 1 else ''}" if pr.gap > 0
                                                    else "bereikt")
         else:
@@ -412,7 +412,7 @@ def _trend(wb, ws, fmt, t):
     ws.insert_chart(row, 0, chart)
     row += 14
 
-    counts = {}
+    counts: dict[str, dict[str, int]] = {}
     for it in t.indicators():
         counts.setdefault(it.pillar_id, {}).setdefault(it.change, 0)
         counts[it.pillar_id][it.change] += 1

@@ -66,6 +66,7 @@ def example_measurements(q: Questionnaire) -> list[Measurement]:
 
 
 def file_name(m: Measurement) -> str:
+    assert m.datum is not None, "an example measurement has a date"
     return f"{GEMEENTE.lower()}-{m.soort}-{m.datum.isoformat()}.xlsx"
 
 

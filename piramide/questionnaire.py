@@ -8,8 +8,11 @@ a definition in a text editor. Validation collects every problem with the line i
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .findings import Finding, finding, has_errors
@@ -37,27 +40,27 @@ class QuestionnaireError(Exception):
         super().__init__("\n".join(f.render() for f in findings))
 
 
-def builtin_dir() -> Path:
-    """The shipped definitions: inside the installed package, or the repository's folder."""
-    installed = Path(__file__).parent / "questionnaires"
-    if installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parent.parent / "questionnaires"
+def builtin_dir() -> Traversable:
+    """The shipped definitions: package data `piramide.questionnaires` (the repository's
+    top-level `questionnaires/`, mapped into the package by setup.cfg)."""
+    return resources.files("piramide.questionnaires")
 
 
 def builtin_names() -> list[str]:
-    return sorted(p.stem for p in builtin_dir().glob("*.toml"))
+    return sorted(p.name.removesuffix(".toml") for p in builtin_dir().iterdir() if p.name.endswith(".toml"))
 
 
-def resolve(name_or_path: str | Path | None) -> Path:
-    """A definition by built-in name or by path."""
+def resolve(name_or_path: str | Path | Traversable | None) -> Path | Traversable:
+    """A definition by built-in name or by path (a resource already resolved passes through)."""
     if name_or_path is None:
         name_or_path = DEFAULT
+    if not isinstance(name_or_path, (str, os.PathLike)):
+        return name_or_path
     p = Path(name_or_path)
     if p.suffix.lower() == ".toml" or p.exists():
         return p
     candidate = builtin_dir() / f"{name_or_path}.toml"
-    if candidate.exists():
+    if candidate.is_file():
         return candidate
     return p
 
@@ -65,13 +68,17 @@ def resolve(name_or_path: str | Path | None) -> Path:
 _LOADED: dict[tuple, Questionnaire] = {}
 
 
-def load(name_or_path: str | Path | None = None) -> Questionnaire:
+def load(name_or_path: str | Path | Traversable | None = None) -> Questionnaire:
     """Load a definition, raising QuestionnaireError when it has errors (warnings pass).
     A definition already loaded, unchanged on disk, is not parsed again."""
     path = resolve(name_or_path)
+    key: tuple | None
     try:
-        st = path.stat()
-        key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+        if isinstance(path, Path):
+            st = path.stat()
+            key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+        else:   # a built-in inside a zip has no stat: it cannot change, so its name is its key
+            key = ("builtin", str(path))
     except OSError:
         key = None
     if key in _LOADED:
@@ -84,7 +91,7 @@ def load(name_or_path: str | Path | None = None) -> Questionnaire:
     return q
 
 
-def check(name_or_path: str | Path | None, previous: str | Path | None = None
+def check(name_or_path: str | Path | Traversable | None, previous: str | Path | None = None
           ) -> tuple[Questionnaire | None, list[Finding]]:
     """Validate fully; return the questionnaire (None when there are errors) and all findings."""
     path = resolve(name_or_path)
@@ -352,8 +359,9 @@ class _Validator:
         prev_label = f"({prev.id} {prev.version})"
         known_q = {x.id for x in prev.questions}
         known_i = {x.id for x in prev.indicators}
-        for item, kind, known in [*((x, "vraag", known_q) for x in q.questions),
-                                  *((x, "indicator", known_i) for x in q.indicators)]:
+        items: list[tuple[Question | Indicator, str, set[str]]] = [
+            *((x, "vraag", known_q) for x in q.questions), *((x, "indicator", known_i) for x in q.indicators)]
+        for item, kind, known in items:
             for old in item.replaces:
                 if old not in known:
                     self.add("def_vervangt_onbekend", self.line_of("id", item.id), soort=kind,

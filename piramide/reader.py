@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import labels as L
 from . import parts
@@ -314,7 +315,7 @@ def _read_answers(sheets, q: Questionnaire, m: Measurement) -> list[tuple[str, i
     for title, rows in sheets.items():
         cols = None
         for r, row in enumerate(rows):
-            raw_id = row[cols[0]] if cols is not None and cols[0] < len(row) else None
+            raw_id: Any = row[cols[0]] if cols is not None and cols[0] < len(row) else None
             qid = raw_id.strip().upper() if isinstance(raw_id, str) else ""
             if not q.has_question(qid):
                 head = _header(row)       # only rows that are not questions can be a (new) header

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 
+from . import optional
 from .findings import Finding
 from .scoring import MET, Result
 from .trends import Trend, build_trends, gemeente_key
@@ -87,7 +88,7 @@ class Overview:
         return out
 
     def to_frame(self):
-        import pandas as pd  # analysts only
+        pd = optional.pandas()  # analysts only
         return pd.DataFrame(self.long_rows(), columns=["gemeente", "datum", "questionnaire", "pijler", "fase",
                                                        "score", "indicator", "status"])
 

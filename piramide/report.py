@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 
-from . import __version__
+from . import __version__, optional
 from .scoring import Result
 
 
@@ -62,7 +62,7 @@ def result_rows(r: Result) -> list[dict]:
 
 
 def result_to_frame(r: Result):
-    import pandas as pd  # analysts only: never on the path of a single score
+    pd = optional.pandas()  # analysts only: never on the path of a single score
     return pd.DataFrame(result_rows(r))
 
 

@@ -212,7 +212,7 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
     ws.set_row(0, 28)
     ws.freeze_panes(1, 2)
     row = 1
-    first = None
+    first: int | None = None
     labels = {s.id: ", ".join(s.labels()) for s in q.scales}
     for pn, pillar in enumerate(q.pillars, 1):
         ws.merge_range(row, 0, row, C_SRC, f"Pijler {pn}: {pillar.name}", fmt["band"])
@@ -262,6 +262,7 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
                 ws.set_row(row, 40)
                 row += 1
     last = row - 1
+    assert first is not None, "a valid definition has questions"
     ws.conditional_format(first, C_ANS, last, C_ANS, {"type": "cell", "criteria": "==", "value": '"ja"', "format": fmt["ok"]})
     ws.conditional_format(first, C_ANS, last, C_ANS, {"type": "cell", "criteria": "==", "value": '"deels"', "format": fmt["part"]})
     ws.autofilter(0, 0, last, C_SRC)

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import optional
 from .findings import Finding, finding
 from .model import Questionnaire
 from .scoring import MET, STATUSES, IndicatorResult, PillarResult, Result
@@ -195,7 +196,7 @@ class Trend:
         } for r in self.results], "findings": [f.to_dict() for f in self.findings]}
 
     def to_frame(self):
-        import pandas as pd  # analysts only
+        pd = optional.pandas()  # analysts only
         rows = [{"gemeente": self.gemeente, "datum": r.measurement.datum, "soort": r.measurement.soort,
                  "questionnaire": f"{r.questionnaire.id} {r.questionnaire.version}", "pijler": p.pillar.id,
                  "pijler_naam": p.pillar.name, "fase": p.phase, "score": p.score}

@@ -10,6 +10,14 @@ from pathlib import Path
 
 import pytest
 
+try:
+    import piramide.questionnaires  # noqa: F401  (package data: present once piramide is installed)
+except ModuleNotFoundError:
+    # `python -m pytest` puts the checkout first on sys.path; its piramide/ has no questionnaires.
+    pytest.exit("De tests gebruiken de geïnstalleerde piramide, niet de map piramide/ in de checkout: "
+                "draai `pytest` na `pip install '.[test]'`, of installeer bewerkbaar met "
+                "`pip install -e '.[test]'`.", returncode=4)
+
 from piramide import questionnaire as qmod
 from piramide.measurement import Measurement
 from piramide.template import write_template

@@ -1,0 +1,22 @@
+"""Optional dependencies: imported only where they are needed, and when one is missing the
+message names the extra that brings it."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+PANDAS_MISSING = ("pandas is niet geïnstalleerd; to_frame() en piramide.region() hebben het nodig. "
+                  "Installeer het met: pip install 'piramide[pandas]'")
+
+
+class MissingDependency(ImportError):
+    """An optional package is not installed; the message says how to install it."""
+
+
+def pandas() -> ModuleType:
+    """The pandas module, for analysts' frames; never on the path of a plain score."""
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise MissingDependency(PANDAS_MISSING, name="pandas") from exc
+    return pd
