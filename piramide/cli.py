@@ -45,10 +45,12 @@ def _console_never_fails() -> None:
     """A console that cannot show a character (cp1252 on Windows, output redirected) shows a
     replacement instead of stopping the run with a traceback."""
     for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(errors="replace")
-        except (AttributeError, ValueError):
-            pass
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except ValueError:
+                pass
 
 
 def _workbook_output(path: Path | None, option: str = "-o") -> None:
@@ -285,7 +287,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
         else:
             from .output import write_atomic
             try:
-                write_atomic(json_file, text.encode("utf-8"), replace=force)
+                write_atomic(Path(json_path), text.encode("utf-8"), replace=force)
             except OutputError as exc:
                 _fail(str(exc))
     if failed:

@@ -153,6 +153,10 @@ def _calamine_book(data: bytes) -> Book | None:
         return Book(out, pkg.hidden(), pkg.date1904)
     except Exception:  # noqa: BLE001 - any doubt: the bounded openpyxl path decides, in its words
         return None
+    except BaseException as exc:  # calamine's Rust panic (PanicException) is no Exception
+        if type(exc).__name__ == "PanicException":
+            return None
+        raise
 
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -341,7 +345,7 @@ def _read_answers(sheets, q: Questionnaire, m: Measurement) -> list[tuple[str, i
             a = normalize(q.scale(qq.scale_id), qid, value, remark.strip(), title, cell_ref(r, ans_col))
             m.answers[qid] = a
             if is_error_value(value):
-                _add(m, "antwoord_foutwaarde", title, a.cell, waarde=value.strip(), vraag=qid)
+                _add(m, "antwoord_foutwaarde", title, a.cell, waarde=cell_text(value).strip(), vraag=qid)
             elif a.kind == EMPTY:
                 empties.append((title, r, ans_col))
             elif a.kind == INVALID:
@@ -384,10 +388,10 @@ def _right_of(row: tuple, c: int):
 def _meta_hits(book: Book, q: Questionnaire) -> tuple[dict, set[str]]:
     """Every place a front-sheet label stands, per field: (value, sheet, row, value col);
     and the labels themselves."""
-    labels = {L.norm(lbl): key for key, lbl in L.META.items()}
-    for key, aliases in L.META_ALIASES.items():
+    labels: dict[str, str | tuple[str, str]] = {L.norm(lbl): key for key, lbl in L.META.items()}
+    for field_key, aliases in L.META_ALIASES.items():
         for a in aliases:
-            labels.setdefault(L.norm(a), key)
+            labels.setdefault(L.norm(a), field_key)
     for p in q.pillars:
         for form in (p.name, p.id):
             labels[L.norm(L.AMBITIE_PREFIX + form)] = ("amb", p.id)
@@ -395,7 +399,7 @@ def _meta_hits(book: Book, q: Questionnaire) -> tuple[dict, set[str]]:
     hits: dict = {}
     for title, rows in book.sheets.items():
         for r, row in enumerate(rows[:META_SCAN_ROWS]):
-            seen_in_row = set()
+            seen_in_row: set = set()
             for c, v in enumerate(row[:META_SCAN_COLS]):
                 if not isinstance(v, str) or len(v) > 80:
                     continue
@@ -475,7 +479,7 @@ def _read_meta(book: Book, q: Questionnaire, m: Measurement) -> list:
         if reported:
             continue
         if is_error_value(value):
-            _add(m, "meta_foutwaarde", sheet, cell_ref(r, c), veld=veld, waarde=value.strip())
+            _add(m, "meta_foutwaarde", sheet, cell_ref(r, c), veld=veld, waarde=cell_text(value).strip())
             continue
         if key in ("gemeente", "regio", "ingevuld_door"):
             setattr(m, key, " ".join(cell_text(value).split()))
