@@ -3,30 +3,36 @@ Piramide Fitte Gemeenten. Everything runs locally.
 
     >>> import piramide
     >>> result = piramide.score("voorbeeldstad-vervolgmeting-2026-03-18.xlsx")
-    >>> result.pillar("BO").phase
-    >>> result.to_frame()          # pandas, one row per indicator
+    >>> result.valid, result.pillar("BO").phase
+    >>> result.to_frame()                       # pandas, one row per indicator
+    >>> run = piramide.check(["a.xlsx", "b.xlsx"])
+    >>> run.valid, run.to_dict()                # the JSON of `piramide score --json`
 
+Every error piramide raises on purpose is a `piramide.PiramideError` with a Dutch message.
 Imports are lazy so that `import piramide` and a single `piramide score` stay fast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
+
+from .errors import InputError, MissingDependency, OutputError, PiramideError, QuestionnaireError, ReadError
 
 if TYPE_CHECKING:   # the real imports stay lazy, inside the functions
     from pathlib import Path
 
-    import pandas
-
+    from .batch import Run
+    from .history import Trend
     from .measurement import Measurement
     from .model import Questionnaire
-    from .regions import Overview
+    from .regional import Overview
     from .scoring import Result
-    from .trends import Trend
 
 __version__ = "0.1.0"
-
+__all__ = ["InputError", "MissingDependency", "OutputError", "PiramideError", "QuestionnaireError", "ReadError",
+           "check", "load_questionnaire", "overview", "read", "region", "score", "trend", "write_dashboard",
+           "write_json", "write_overview", "write_template"]
 
 def load_questionnaire(name_or_path: str | Path | None = None) -> Questionnaire:
     """A questionnaire definition by built-in name or path (default: the 105-question piramide)."""
@@ -39,30 +45,70 @@ def _questionnaire(q: Questionnaire | str | Path | None) -> Questionnaire:
     return q if isinstance(q, Questionnaire) else load_questionnaire(q)
 
 
-def read(path: str | Path, questionnaire: Questionnaire | str | Path | None = None
+def _source(source: str | Path | bytes | IO[bytes]) -> tuple[str, bytes | None]:
+    """A name to show and, for bytes or a file object, the bytes (at most one byte more than
+    the gate allows, so a huge stream is refused without being read to its end)."""
+    from .gate import MAX_FILE
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return "(werkboek in het geheugen)", bytes(source)
+    if hasattr(source, "read"):
+        data = source.read(MAX_FILE + 1)
+        return str(getattr(source, "name", "(werkboek in het geheugen)")), bytes(data)
+    return str(source), None
+
+
+def read(source: str | Path | bytes | IO[bytes], questionnaire: Questionnaire | str | Path | None = None
          ) -> Measurement:
-    """Read a filled workbook into a Measurement (answers, metadata, findings)."""
+    """Read a filled workbook (a path, its bytes or an open binary file) into a Measurement:
+    answers, metadata and findings. Raises ReadError when it is no readable workbook."""
     from .reader import read as _read
-    return _read(path, _questionnaire(questionnaire))
+    name, data = _source(source)
+    return _read(name, _questionnaire(questionnaire), data)
 
 
-def score(path: str | Path, questionnaire: Questionnaire | str | Path | None = None
+def score(source: str | Path | bytes | IO[bytes], questionnaire: Questionnaire | str | Path | None = None
           ) -> Result:
-    """Read and score a filled workbook; returns a scoring.Result with to_dict() and to_frame()."""
+    """Read and score a filled workbook: a scoring.Result with `valid`, `findings`,
+    `pillars`, to_dict() and to_frame(). A spreadsheet that is no piramide gives a result
+    that is not valid, never five silent phase-0 pillars."""
     from .scoring import score as _score
     q = _questionnaire(questionnaire)
-    return _score(read(path, q), q)
+    return _score(read(source, q), q)
+
+
+def check(sources: str | Path | Iterable[str | Path], questionnaires: Iterable[Questionnaire | str | Path] = (),
+          strict: bool = False) -> Run:
+    """Read and score many workbooks without writing anything: a batch.Run with `valid`, every
+    input with its own findings (failed ones too), the trends per gemeente, and to_dict() in
+    the shape of `piramide score --json` (see uitslag.schema.json). Each workbook is read with
+    the definition among `questionnaires` (and the built-in ones) it was made from."""
+    from pathlib import Path as _Path
+
+    from .batch import run
+    from .questionnaire import candidates
+    paths = [sources] if isinstance(sources, (str, _Path)) else list(sources)
+    given = [_questionnaire(q) for q in questionnaires]      # the first is the main one
+    return run([_Path(p) for p in paths], _unique(given + candidates(())), strict, progress=False)
+
+
+def _unique(qs: list[Questionnaire]) -> list[Questionnaire]:
+    seen, out = set(), []
+    for q in qs:
+        if (q.id, q.version) not in seen:
+            seen.add((q.id, q.version))
+            out.append(q)
+    return out
 
 
 def trend(paths_or_results: Iterable[str | Path | Result],
           questionnaires: Iterable[Questionnaire | str | Path] = ()) -> list[Trend]:
-    """Group measurements by municipality and order them by date; returns a list of
-    trend.Trend (one per gemeente), each with to_dict() and to_frame(). Each workbook is read
-    with the definition among `questionnaires` (names, paths or objects) it was made from."""
+    """Group measurements by municipality and order them by date: one history.Trend per
+    gemeente, each with to_dict() and to_frame(). Each workbook is read with the definition
+    among `questionnaires` (names, paths or objects) it was made from."""
+    from .history import build_trends
     from .reader import read_with
     from .scoring import Result
     from .scoring import score as _score
-    from .trends import build_trends
     qs = [_questionnaire(q) for q in questionnaires] or [load_questionnaire()]
     results = []
     for x in paths_or_results:
@@ -74,18 +120,49 @@ def trend(paths_or_results: Iterable[str | Path | Result],
     return build_trends(results)
 
 
-def overview(paths_or_results: Iterable[str | Path | Result],
-             questionnaires: Iterable[Questionnaire | str | Path] = (),
-             anonymous: bool = False, key: bytes | None = None) -> Overview:
-    """The region overview (regions.Overview) of many measurements: latest per gemeente."""
-    from .regions import build_overview
-    results = [t_result for t in trend(paths_or_results, questionnaires) for t_result in t.results]
+def region(paths_or_results: Iterable[str | Path | Result],
+           questionnaires: Iterable[Questionnaire | str | Path] = (),
+           anonymous: bool = False, sleutel: str | None = None, key: bytes | None = None) -> Overview:
+    """The region overview (regional.Overview) of many measurements, latest per gemeente:
+    to_frame() is the table `piramide region --csv` writes, to_dict() its plain data.
+    Anonymous codes come from `sleutel` (the RIEC's secret phrase) or a derived `key`."""
+    from .regional import build_overview, derive_key
+    if anonymous and key is None:
+        if sleutel is None:
+            raise ValueError("een anoniem overzicht heeft een sleutel nodig: geef sleutel='…'")
+        key = derive_key(sleutel)
+    results = [r for t in trend(paths_or_results, questionnaires) for r in t.results]
     return build_overview(results, anonymous, key)
 
 
-def region(paths_or_results: Iterable[str | Path | Result],
-           questionnaires: Iterable[Questionnaire | str | Path] = (),
-           anonymous: bool = False, key: bytes | None = None) -> pandas.DataFrame:
-    """The region as one tidy pandas frame, the same table `piramide region --csv` writes:
-    gemeente, datum, questionnaire, pijler, fase, score, indicator, status."""
-    return overview(paths_or_results, questionnaires, anonymous, key).to_frame()
+overview = region       # the name of version 0.1; the same function
+
+
+def write_template(questionnaire: Questionnaire | str | Path | None, path: str | Path, replace: bool = True) -> Path:
+    """Write an empty fill-in workbook for the definition."""
+    from .template import write_template as _write
+    return _write(_questionnaire(questionnaire), path, replace=replace)
+
+
+def write_dashboard(result: Result | Trend, path: str | Path, replace: bool = True) -> Path:
+    """Write the dashboard of a Result, or of the latest measurement of a Trend with its
+    trend sheets."""
+    from .dashboard import write_dashboard as _write
+    from .history import Trend
+    if isinstance(result, Trend):
+        return _write(result.latest, path, trend=result, replace=replace)
+    return _write(result, path, replace=replace)
+
+
+def write_overview(ov: Overview, path: str | Path, replace: bool = True) -> Path:
+    """Write the region overview workbook."""
+    from .regionbook import write_overview as _write
+    return _write(ov, path, replace=replace)
+
+
+def write_json(run: Run, path: str | Path, replace: bool = True) -> Path:
+    """Write a run's JSON (schema uitslag.schema.json), atomically."""
+    import json
+
+    from .output import write_atomic
+    return write_atomic(path, json.dumps(run.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"), replace)

@@ -5,33 +5,79 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .findings import Finding, has_errors
+from .errors import ReadError
+from .findings import FOUT, Finding, finding, has_errors
+
+if TYPE_CHECKING:
+    from .history import Trend
+    from .model import Questionnaire
+    from .scoring import Result
 
 PARALLEL_FROM = 12          # below this, starting worker processes costs more than it saves
 UNCERTAIN = {"antwoord_leeg", "antwoord_weet_niet"}
+VERWERKT, MISLUKT, OVERGESLAGEN = "verwerkt", "mislukt", "overgeslagen"
 
 
 @dataclass
 class Outcome:
+    """What became of one input of a run, with its own findings (failed inputs too)."""
     path: Path
-    result: object | None                       # scoring.Result, None when the file failed
-    lines: list[str] = field(default_factory=list)   # rendered findings, in Dutch
-    failed: bool = False
-    skipped: bool = False                       # one of our own outputs: left out, not an error
+    status: str                                  # verwerkt, mislukt or overgeslagen
+    result: Result | None = None                 # scored, also when findings hold a fout
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == MISLUKT
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == OVERGESLAGEN
+
+    @property
+    def lines(self) -> list[str]:
+        """The findings rendered in Dutch, one line each."""
+        if self.skipped:
+            return [f"overgeslagen: {f.file}: {f.message}" for f in self.findings]
+        return [f.render() for f in self.findings]
 
 
-def _judge(findings: list[Finding], strict: bool) -> tuple[list[str], bool]:
-    lines, blocking = [], False
-    for f in findings:
-        line = f.render()
-        if strict and f.code in UNCERTAIN and f.severity != "fout":
-            line = "fout (--strict): " + line.split(": ", 1)[1]
-            blocking = True
-        lines.append(line)
-    return lines, blocking or has_errors(findings)
+@dataclass
+class Run:
+    """The report of one run over many inputs (after frictionless' Report): every input with
+    its findings, failed and skipped ones included, and the measurements of each gemeente over
+    time. `valid` when no input failed; `dashboards` holds what the caller wrote, per gemeente."""
+    inputs: list[Outcome]
+    trends: list[Trend] = field(default_factory=list)
+    dashboards: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not any(o.failed for o in self.inputs)
+
+    @property
+    def results(self) -> list[Result]:
+        return [o.result for o in self.inputs if o.status == VERWERKT and o.result is not None]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for o in self.inputs for f in o.findings] + [f for t in self.trends for f in t.findings]
+
+    def to_dict(self) -> dict:
+        from .serialize import run_to_dict
+        return run_to_dict(self)
+
+
+def _judge(findings: list[Finding], strict: bool) -> tuple[list[Finding], bool]:
+    """--strict makes empty answers and 'weet niet' a fout: their severity changes, not their text."""
+    if strict:
+        findings = [replace(f, severity=FOUT, strict=True) if f.code in UNCERTAIN and f.severity != FOUT else f
+                    for f in findings]
+    return findings, has_errors(findings)
 
 
 _CANDIDATES: list = []
@@ -60,21 +106,16 @@ def _init(candidates, worker: bool = False):
 
 def _read_one(path: Path):
     """In a worker: the expensive part, reading. Returns the Measurement and the index of the
-    definition it was read with (a small answer to send back), or the read error's message
-    and its code. Whatever one file does, the others are still read."""
-    from .reader import ReadError, read_with
-    from .text import display
+    definition it was read with (a small answer to send back), or the finding that says why
+    the file could not be read. Whatever one file does, the others are still read."""
+    from .reader import read_with
     try:
         m, q = read_with(path, _CANDIDATES)
     except ReadError as exc:
-        if exc.code == "eigen_uitvoer":
-            return None, -1, f"overgeslagen: {exc}", exc.code
-        return None, -1, f"fout: {exc}", exc.code
+        return None, -1, exc.finding
     except Exception as exc:  # noqa: BLE001 - a bug must not cost the rest of the batch
-        return None, -1, (f"fout: {display(str(path))}: onverwachte fout bij het lezen ({type(exc).__name__}). "
-                          "De andere bestanden zijn wel verwerkt; meld dit bestand aan de beheerder van piramide."), \
-            "intern"
-    return m, next(i for i, c in enumerate(_CANDIDATES) if c is q), "", ""
+        return None, -1, finding("invoer_intern", file=str(path), detail=type(exc).__name__)
+    return m, next(i for i, c in enumerate(_CANDIDATES) if c is q), None
 
 
 def score_files(paths: list[Path], candidates: list, strict: bool = False, progress: bool | None = None,
@@ -95,15 +136,28 @@ def score_files(paths: list[Path], candidates: list, strict: bool = False, progr
             reads = _with_bar(pool.map(_read_one, paths, chunksize=max(1, len(paths) // (workers * 8))),
                               len(paths), progress)
     out = []
-    for path, (m, qi, error, code) in zip(paths, reads):
+    for path, (m, qi, problem) in zip(paths, reads):
         if m is None:
-            skipped = code == "eigen_uitvoer"
-            out.append(Outcome(path, None, [error], not skipped, skipped))
+            status = OVERGESLAGEN if problem.code == "eigen_uitvoer" else MISLUKT
+            out.append(Outcome(path, status, None, [problem]))
             continue
         r = score(m, candidates[qi])
-        lines, failed = _judge(r.findings, strict)
-        out.append(Outcome(path, None if failed else r, lines, failed))
+        r.findings, failed = _judge(r.findings, strict)
+        out.append(Outcome(path, MISLUKT if failed else VERWERKT, r, r.findings))
     return out
+
+
+def run(paths: list[Path], candidates: list[Questionnaire], strict: bool = False, progress: bool | None = None,
+        workers: int | None = None, problems: list[Finding] | None = None) -> Run:
+    """Read and score every input and group the measurements per gemeente: one Run.
+    `problems` are findings about inputs that were never files (a folder that could not be
+    read); they count as failed inputs."""
+    from .history import build_trends
+    outcomes = [Outcome(Path(f.file), MISLUKT, None, [f]) for f in problems or []]
+    outcomes += score_files(paths, candidates, strict, progress, workers)
+    r = Run(outcomes)
+    r.trends = build_trends(r.results)
+    return r
 
 
 def _with_bar(it, n: int, progress: bool, label: str = "Bestanden lezen") -> list:
@@ -153,18 +207,16 @@ def _listed(name: str) -> bool:
             and "-dashboard-" not in name and not name.startswith("regio-overzicht"))
 
 
-def find_workbooks(folder: Path, recursive: bool = True) -> tuple[list[Path], list[str]]:
-    """The workbooks in `folder` (with subfolders when recursive), sorted, and a Dutch
-    message for each folder that could not be read: nothing is skipped without a word.
-    Links to folders are not followed, so a loop of links cannot hang the search."""
-    from .text import display
+def find_workbooks(folder: Path, recursive: bool = True) -> tuple[list[Path], list[Finding]]:
+    """The workbooks in `folder` (with subfolders when recursive), sorted, and a finding for
+    each folder that could not be read: nothing is skipped without a word. Links to folders
+    are not followed, so a loop of links cannot hang the search."""
     found: list[Path] = []
-    problems: list[str] = []
+    problems: list[Finding] = []
 
     def unreadable(exc: OSError) -> None:
-        problems.append(f"fout: {display(str(exc.filename or folder))}: deze map kan niet worden gelezen "
-                        f"({exc.strerror or type(exc).__name__}); de werkboeken erin zijn niet meegenomen. "
-                        "Vraag leesrechten of kopieer de map.")
+        problems.append(finding("map_onleesbaar", file=str(exc.filename or folder),
+                                detail=exc.strerror or type(exc).__name__))
     if recursive:
         for root, dirs, names in os.walk(folder, onerror=unreadable):
             dirs.sort()

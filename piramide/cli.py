@@ -74,11 +74,12 @@ def _load_questionnaire(name: str | None):
 
 
 def _load_candidates(names: tuple[str, ...]):
-    """The given definitions (the first is the main one), then the built-in ones, so that each
-    workbook is read with the version it was made from."""
-    given = [_load_questionnaire(n) for n in names] or [_load_questionnaire(None)]
-    builtin = [qmod.load(n) for n in qmod.builtin_names()]
-    return given + [b for b in builtin if (b.id, b.version) not in {(g.id, g.version) for g in given}]
+    """The given definitions, then the built-in ones (see questionnaire.candidates)."""
+    try:
+        return qmod.candidates(names)
+    except qmod.QuestionnaireError as exc:
+        _fail("de vragenlijst heeft fouten:\n" + "\n".join(f.render() for f in exc.findings) +
+              "\nControleer haar met: piramide questionnaire check PAD")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -159,19 +160,18 @@ def example(questionnaire_name, folder, force):
         _fail(str(exc))
 
 
-def _read_all(files, candidates, strict):
-    """Read and score each file (on every core when there are many); bad files are reported
-    and skipped, never fatal to the batch."""
-    from .batch import score_files
-    results, failed = [], []
-    for o in score_files(files, candidates, strict):
+def _run(files, candidates, strict, problems=(), trend_findings: bool = True):
+    """Read and score each file (on every core when there are many) and show every input's
+    findings; a bad file is reported and never fatal to the batch."""
+    from .batch import run
+    r = run(files, candidates, strict, problems=list(problems))
+    for o in r.inputs:
         for line in o.lines:
             echo(line, err=True)
-        if o.failed:
-            failed.append(o.path)
-        elif not o.skipped:
-            results.append(o.result)
-    return results, failed
+    for t in r.trends if trend_findings else []:
+        for f in t.findings:
+            echo(f.render(), err=True)
+    return r
 
 
 # Inputs are checked by the library's gate, in Dutch and per file: click must not refuse a
@@ -179,7 +179,7 @@ def _read_all(files, candidates, strict):
 FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 
 
-def _inputs(files, history) -> tuple[list[Path], list[str]]:
+def _inputs(files, history) -> tuple[list[Path], list]:
     """The files given, plus the workbooks in each --history folder (not our own dashboards),
     and a message for each folder that could not be read."""
     from .batch import find_workbooks
@@ -223,7 +223,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
 
     from .batch import write_dashboards
     from .dashboard import default_name
-    from .trends import build_trends
+    from .history import build_trends
     if json_path is not None and not json_path.strip():
         raise click.UsageError("--json: geef een bestandsnaam, of '-' voor het scherm.")
     _text_output(json_path, "--json", (".json",))
@@ -244,16 +244,10 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
         _fail(str(exc))
     candidates = _load_candidates(questionnaire_names)
     say = (lambda msg: echo(msg, err=True)) if json_path == "-" else echo
-    for line in unreadable:
-        echo(line, err=True)
-    results, failed = _read_all(files, candidates, strict)
-    failed += [Path(".")] * len(unreadable)
-    trends = build_trends(results)
+    result = _run(files, candidates, strict, unreadable)
+    trends = result.trends
     if single_file and len(trends) > 1:
         raise click.UsageError("-o met een .xlsx-naam kan alleen bij één gemeente; geef een map op.")
-    for t in trends:
-        for f in t.findings:
-            echo(f.render(), err=True)
     targets = _dashboard_targets(trends, output if single_file else None, output if folder_out else Path("output"),
                                  default_name)
     try:  # outputs of one run never share a file, and none lands on an input
@@ -261,27 +255,26 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
                        | ({"de JSON (--json)": json_file} if json_file else {}))
     except OutputError as exc:
         _fail(str(exc))
-    jobs = []
+    jobs, failed = [], 0
     for t, target in zip(trends, targets):
         try:
             check_target(target, inputs=files, force=force)
         except OutputError as exc:
             echo(f"fout: {exc}", err=True)
-            failed.append(Path(t.latest.measurement.source))
+            failed += 1
             continue
         jobs.append((t, target, force))
     for (t, target, _), error in zip(jobs, write_dashboards(jobs)):
         if error:
             echo(f"fout: {error}", err=True)
-            failed.append(Path(t.latest.measurement.source))
+            failed += 1
             continue
+        result.dashboards[t.gemeente] = target
         phases = ", ".join(f"{p.pillar.id} {p.phase}" for p in t.latest.pillars)
         more = f", {len(t.results)} metingen" if len(t.results) > 1 else ""
         say(f"Dashboard geschreven: {target} ({t.gemeente}{more}, fasen {phases})")
     if json_path:
-        from .text import for_file
-        payload = [t.latest.to_dict() | {"trend": t.to_dict()} for t in trends]
-        text = for_file(json.dumps(payload[0] if len(trends) == 1 else payload, ensure_ascii=False, indent=2))
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
         if json_path == "-":
             click.echo(text)
         else:
@@ -290,8 +283,10 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
                 write_atomic(Path(json_path), text.encode("utf-8"), replace=force)
             except OutputError as exc:
                 _fail(str(exc))
-    if failed:
-        _fail(f"{len(failed)} van {len(files)} bestand(en) niet verwerkt; zie de meldingen hierboven.")
+    not_done = sum(o.failed for o in result.inputs)
+    if not_done or failed:
+        _fail(f"{not_done} van {len(result.inputs)} bestand(en) niet verwerkt"
+              + (f" en {failed} dashboard(s) niet geschreven" if failed else "") + "; zie de meldingen hierboven.")
 
 
 def _dashboard_targets(trends, single: Path | None, folder: Path, default_name) -> list[Path]:
@@ -323,17 +318,18 @@ def check(files, questionnaire_names, strict):
     Voorbeeld:
       piramide check gemeente.xlsx
     """
-    results, failed = _read_all(files, _load_candidates(questionnaire_names), strict)
-    for r in results:
+    result = _run(files, _load_candidates(questionnaire_names), strict)
+    for r in result.results:
         m = r.measurement
         warn = sum(f.severity != "fout" for f in r.findings)
         echo(f"{m.source}: in orde ({m.gemeente}, {m.datum:%d-%m-%Y}, {len(m.answers)} vragen gevonden"
              + (f", {warn} waarschuwing(en))" if warn else ")"))
+    failed = sum(o.failed for o in result.inputs)
     if failed:
-        _fail(f"{len(failed)} van {len(files)} bestand(en) met fouten; herstel ze en controleer opnieuw.")
+        _fail(f"{failed} van {len(files)} bestand(en) met fouten; herstel ze en controleer opnieuw.")
 
 
-def _workbooks_in(paths) -> tuple[list[Path], list[str]]:
+def _workbooks_in(paths) -> tuple[list[Path], list]:
     """Files as given; folders searched (with subfolders) for workbooks, not our own outputs."""
     from .batch import find_workbooks
     out, problems = [], []
@@ -345,16 +341,6 @@ def _workbooks_in(paths) -> tuple[list[Path], list[str]]:
         else:
             out.append(p)
     return out, problems
-
-
-CSV_COLUMNS = ["gemeente", "datum", "questionnaire", "pijler", "fase", "score", "indicator", "status"]
-
-
-def _csv_safe(value):
-    """Text that a spreadsheet would run as a formula is written with a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 @main.command()
@@ -382,14 +368,12 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
       piramide region metingen/ -o regio-2026.xlsx --csv regio-2026.csv
       piramide region metingen/ --anonymous --sleutel "geheim van het RIEC"
     """
-    import csv
     import datetime as dt
-    import io
     import secrets
 
     from .output import write_atomic
     from .regionbook import write_overview
-    from .regions import SLEUTEL_MIN, build_overview, derive_key
+    from .regional import SLEUTEL_MIN, build_overview, derive_key
     _workbook_output(output)
     _text_output(csv_path, "--csv", (".csv", ".txt"))
     files, unreadable = _workbooks_in(paths)
@@ -415,31 +399,22 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
             key = secrets.token_bytes(32)
             echo("let op: zonder --sleutel gelden de codes alleen voor dit overzicht; geef --sleutel "
                  "(of PIRAMIDE_SLEUTEL) voor codes die bij een volgend overzicht gelijk blijven.", err=True)
-    for line in unreadable:
-        echo(line, err=True)
-    results, failed = _read_all(files, _load_candidates(questionnaire_names), strict)
-    failed += [Path(".")] * len(unreadable)
-    if not results:
-        _fail(f"geen enkel bestand te verwerken ({len(failed)} met fouten); zie de meldingen hierboven.")
-    ov = build_overview(results, anonymous, key)
-    if not anonymous:
-        for f in ov.findings:
-            echo(f.render(), err=True)
+    # anonymous: no finding that names a gemeente (spellings, duplicate dates) on the screen
+    result = _run(files, _load_candidates(questionnaire_names), strict, unreadable, trend_findings=not anonymous)
+    failed = sum(o.failed for o in result.inputs)
+    if not result.results:
+        _fail(f"geen enkel bestand te verwerken ({failed} met fouten); zie de meldingen hierboven.")
+    ov = build_overview(result.results, anonymous, key)
     try:
         write_overview(ov, output, replace=force)
         if csv_path:
-            text = io.StringIO(newline="")
-            w = csv.DictWriter(text, CSV_COLUMNS)
-            w.writeheader()
-            for row in ov.long_rows():
-                w.writerow({k: _csv_safe(v) for k, v in row.items()})
-            write_atomic(csv_path, text.getvalue().encode("utf-8-sig", "replace"), replace=force)
+            write_atomic(csv_path, ov.to_csv(), replace=force)
     except OutputError as exc:
         _fail(str(exc))
     echo(f"Regio-overzicht geschreven: {output} ({len(ov.rows)} gemeenten"
          + (f"; CSV: {csv_path}" if csv_path else "") + ")")
     if failed:
-        _fail(f"{len(failed)} van {len(files)} bestand(en) niet verwerkt; zie de meldingen hierboven.")
+        _fail(f"{failed} van {len(result.inputs)} bestand(en) niet verwerkt; zie de meldingen hierboven.")
 
 
 @main.group()

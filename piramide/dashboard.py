@@ -51,7 +51,7 @@ def _fmt(wb):
 
 
 def default_name(r: Result) -> str:
-    from .report import slug
+    from .serialize import slug
     m = r.measurement
     datum = m.datum.isoformat() if m.datum else "zonder-datum"
     return f"{slug(m.gemeente)}-dashboard-{datum}.xlsx"

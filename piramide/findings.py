@@ -3,7 +3,7 @@ what to do. Code raises a finding by its code and context, never with a pasted s
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .text import display
 
@@ -69,6 +69,7 @@ class Finding:
     sheet: str = ""
     cell: str = ""
     line: int | None = None
+    strict: bool = False        # a warning made a fout by --strict
 
     def place(self) -> str:
         parts = [self.file] if self.file else []
@@ -80,10 +81,13 @@ class Finding:
 
     def render(self) -> str:
         place = self.place()
-        return f"{self.severity}: {place}: {self.message}" if place else f"{self.severity}: {self.message}"
+        severity = f"{self.severity} (--strict)" if self.strict else self.severity
+        return f"{severity}: {place}: {self.message}" if place else f"{severity}: {self.message}"
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Plain data with the keys of every piramide JSON (Dutch, like the CSV and frames)."""
+        return {"code": self.code, "ernst": self.severity, "bericht": self.message, "bestand": self.file or None,
+                "blad": self.sheet or None, "cel": self.cell or None, "regel": self.line}
 
 
 def finding(code: str, *, file: str = "", sheet: str = "", cell: str = "",
@@ -113,6 +117,13 @@ CATALOGUE.update({
     "invoer_map": (FOUT, "dit is een map, geen bestand. Geef een werkboek, of gebruik --history voor een map met metingen."),
     "eigen_uitvoer": (WAARSCHUWING, "dit is een {soort} dat piramide zelf heeft gemaakt, geen ingevulde meting; het wordt "
                                     "overgeslagen. Geef het ingevulde invulwerkboek."),
+    "invoer_kapot_werkboek": (FOUT, "het bestand is geen leesbaar of een beschadigd Excel-werkboek ({detail}). Open "
+                                    "het in Excel of LibreOffice, sla het opnieuw op als .xlsx en probeer opnieuw."),
+    "invoer_calamine": (FOUT, "python-calamine kan dit werkboek niet lezen. Lees het zonder engine='calamine'."),
+    "invoer_intern": (FOUT, "onverwachte fout bij het lezen ({detail}). De andere bestanden zijn wel verwerkt; meld "
+                            "dit bestand aan de beheerder van piramide."),
+    "map_onleesbaar": (FOUT, "deze map kan niet worden gelezen ({detail}); de werkboeken erin zijn niet meegenomen. "
+                             "Vraag leesrechten of kopieer de map."),
     "invoer_geen_bestand": (FOUT, "dit is {soort}, geen gewoon bestand; het wordt niet gelezen. Geef het ingevulde "
                                   ".xlsx-werkboek zelf."),
     "invoer_geen_rechten": (FOUT, "u mag dit bestand niet lezen. Vraag leesrechten of kopieer het naar een eigen map."),

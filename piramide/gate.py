@@ -15,7 +15,8 @@ import zipfile
 from pathlib import Path
 from typing import NoReturn
 
-from .findings import Finding, finding
+from .errors import InputError
+from .findings import finding
 
 MAX_FILE = 50 * 1024 * 1024           # bytes on disk
 MAX_UNPACKED = 100 * 1024 * 1024      # all entries together, as declared
@@ -23,14 +24,6 @@ MAX_ENTRY = 60 * 1024 * 1024          # one entry
 MAX_ENTRIES = 5000
 MAX_RATIO = 200                       # per entry above 1 MB unpacked
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-class InputError(Exception):
-    """The file cannot be read as a workbook; `finding` says why and what to do."""
-
-    def __init__(self, f: Finding):
-        self.finding = f
-        super().__init__(f"{f.file}: {f.message}")
 
 
 def _refuse(code: str, path: Path, **ctx) -> NoReturn:
@@ -96,6 +89,8 @@ def _kind(mode: int) -> str:
 def check_bytes(data: bytes, path: Path) -> None:
     if not data:
         _refuse("invoer_leeg", path)
+    if len(data) > MAX_FILE:
+        _refuse("invoer_te_groot", path, grootte=len(data) // (1024 * 1024))
     head = data[:8]
     if head.startswith(OLE2):
         # Excel's encrypted OOXML and the old .xls both live in an OLE2 container.

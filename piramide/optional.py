@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from .errors import MissingDependency
+
 PANDAS_MISSING = ("pandas is niet geïnstalleerd; to_frame() en piramide.region() hebben het nodig. "
                   "Installeer het met: pip install 'piramide[pandas]'")
-
-
-class MissingDependency(ImportError):
-    """An optional package is not installed; the message says how to install it."""
 
 
 def pandas() -> ModuleType:

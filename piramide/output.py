@@ -19,11 +19,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import OutputError
 from .text import display
-
-
-class OutputError(Exception):
-    """An output cannot be written; the message says why and what to do (Dutch)."""
 
 
 # A custom document property on every workbook piramide writes as output (dashboard, region

@@ -15,6 +15,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from .errors import QuestionnaireError
 from .findings import Finding, finding, has_errors
 from .model import NVT, UNKNOWN, VALUE, Indicator, Option, Phase, Pillar, Question, Questionnaire, Scale
 
@@ -30,14 +31,6 @@ _KEYS = {
     "indicatoren": {"id", "pijler", "fase", "naam", "betekenis", "handvat", "vervangt"},
     "vragen": {"id", "indicator", "vraag", "hulp", "schaal", "bron", "sectie", "vervangt"},
 }
-
-
-class QuestionnaireError(Exception):
-    """The definition has errors; `findings` says which and where."""
-
-    def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        super().__init__("\n".join(f.render() for f in findings))
 
 
 def builtin_dir() -> Traversable:
@@ -66,6 +59,15 @@ def resolve(name_or_path: str | Path | Traversable | None) -> Path | Traversable
 
 
 _LOADED: dict[tuple, Questionnaire] = {}
+
+
+def candidates(names=()) -> list[Questionnaire]:
+    """The definitions a run reads with: the given ones (the first is the main one), then the
+    built-in ones, so that each workbook is read with the version it was made from (a
+    0-meting on version 1 stays readable after version 2)."""
+    given = [load(n) for n in names] or [load(None)]
+    builtin = [load(n) for n in builtin_names()]
+    return given + [b for b in builtin if (b.id, b.version) not in {(g.id, g.version) for g in given}]
 
 
 def load(name_or_path: str | Path | Traversable | None = None) -> Questionnaire:

@@ -20,11 +20,11 @@ from . import labels as L
 from . import parts
 from .answers import cell_text, normalize
 from .findings import finding
-from .gate import InputError, check_bytes, read_checked
+from .errors import InputError, ReadError
+from .gate import check_bytes, read_checked
 from .measurement import EMPTY, INVALID, Measurement
 from .model import UNKNOWN, Questionnaire
 from .output import OUTPUT_MARK
-from .text import display
 
 _ID_LIKE = re.compile(r"^[A-Za-z]{1,6}-?\d{1,4}[A-Za-z]?$")
 _MONTHS = {"jan": 1, "januari": 1, "feb": 2, "februari": 2, "mrt": 3, "maart": 3, "apr": 4, "april": 4,
@@ -46,14 +46,6 @@ ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
 
 def is_error_value(value) -> bool:
     return isinstance(value, str) and value.strip().upper() in ERROR_VALUES
-
-
-class ReadError(Exception):
-    """The file cannot be read as a workbook at all; the message says why and what to do."""
-
-    def __init__(self, message: str, code: str = "invoer_onleesbaar"):
-        self.code = code
-        super().__init__(message)
 
 
 @dataclass
@@ -92,7 +84,7 @@ def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "au
         if book is not None:
             return book
     if engine == "calamine":
-        raise ReadError(f"{display(fname)}: python-calamine kan dit werkboek niet lezen.", "invoer_calamine")
+        raise ReadError(finding("invoer_calamine", file=fname))
     return _openpyxl_book(data, fname, data_only)
 
 
@@ -205,9 +197,7 @@ def _openpyxl_book(data: bytes, fname: str, data_only: bool) -> Book:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_vba=False,
                                     keep_links=False)
     except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input is the user's to fix
-        raise ReadError(f"{display(fname)}: het bestand is geen leesbaar Excel-werkboek ({type(exc).__name__}). "
-                        "Open het in Excel of LibreOffice, sla het op als .xlsx en probeer opnieuw.",
-                        "invoer_kapot_werkboek") from None
+        raise ReadError(finding("invoer_kapot_werkboek", file=fname, detail=type(exc).__name__)) from None
     try:
         sheets = {ws.title: [tuple(_unescape(v) for v in row) if data_only else row for row in
                              ws.iter_rows(min_row=1, min_col=1, max_row=min(ws.max_row or ROW_LIMIT, ROW_LIMIT),
@@ -216,8 +206,7 @@ def _openpyxl_book(data: bytes, fname: str, data_only: bool) -> Book:
         hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
         return Book(sheets, hidden, wb.epoch == CALENDAR_MAC_1904)
     except Exception as exc:  # noqa: BLE001
-        raise ReadError(f"{display(fname)}: het werkboek is beschadigd ({type(exc).__name__}). Open het in Excel of "
-                        "LibreOffice, sla het opnieuw op als .xlsx en probeer opnieuw.", "invoer_kapot_werkboek") from None
+        raise ReadError(finding("invoer_kapot_werkboek", file=fname, detail=type(exc).__name__)) from None
     finally:
         wb.close()
 
@@ -239,10 +228,10 @@ def read_with(path: str | Path, candidates: list[Questionnaire], data: bytes | N
         else:
             check_bytes(data, path)
     except InputError as exc:
-        raise ReadError(str(exc), exc.finding.code) from None
+        raise ReadError(exc.finding) from None
     own = own_output(data)
     if own:
-        raise ReadError(f"{display(fname)}: {finding('eigen_uitvoer', soort=own).message}", "eigen_uitvoer")
+        raise ReadError(finding("eigen_uitvoer", file=fname, soort=own))
     book = load_book(data, fname, engine=engine)
     info = _info(book.sheets)
     questionnaire = _choose(info, candidates)

@@ -11,7 +11,7 @@ import xlsxwriter
 from . import __version__
 from .dashboard import MID, _findings, _fmt, _table, default_name
 from .output import OUTPUT_MARK, atomic_buffer
-from .regions import Overview
+from .regional import Overview
 
 
 def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None = None,

@@ -66,6 +66,12 @@ class Result:
     improvements: list[Improvement]
     findings: list[Finding] = field(default_factory=list)
 
+    @property
+    def valid(self) -> bool:
+        """False when a finding is a fout (a spreadsheet that is no piramide, an invalid
+        answer, a missing gemeente or date): such a result is not a measurement to act on."""
+        return not any(f.severity == "fout" for f in self.findings)
+
     def indicator(self, indicator_id: str) -> IndicatorResult:
         for p in self.pillars:
             for ir in p.indicators:
@@ -80,11 +86,11 @@ class Result:
         raise KeyError(pillar_id)
 
     def to_dict(self) -> dict:
-        from .report import result_to_dict  # keeps JSON shape in one place
+        from .serialize import result_to_dict  # keeps JSON shape in one place
         return result_to_dict(self)
 
     def to_frame(self):
-        from .report import result_to_frame
+        from .serialize import result_to_frame
         return result_to_frame(self)
 
 

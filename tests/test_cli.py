@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -68,19 +69,24 @@ def test_score_json_agrees_with_the_library(run, tmp_path):
     r = run("score", src, "--json", "uit.json", "-o", "dash")
     assert r.exit_code == 0
     data = json.loads((tmp_path / "uit.json").read_text(encoding="utf-8"))
-    trend = data.pop("trend")
-    assert [m["datum"] for m in trend["measurements"]] == ["2026-03-18"]
-    lib = piramide.score(src)
-    assert data == json.loads(json.dumps(lib.to_dict(), default=str))
-    assert data["gemeente"] == "Voorbeeldstad" and data["datum"] == "2026-03-18"
-    assert data["questionnaire"]["id"] == "piramide-fitte-gemeenten"
-    assert len(data["source"]["sha256"]) == 64
-    for p, lp in zip(data["pillars"], lib.pillars):
-        assert (p["id"], p["name"], p["phase"]) == (lp.pillar.id, lp.pillar.name, lp.phase)
+    gemeente, = data["gemeenten"]
+    assert gemeente.pop("dashboard") == str(Path("dash") / "voorbeeldstad-dashboard-2026-03-18.xlsx")
+    assert [m["datum"] for m in gemeente["trend"]["metingen"]] == ["2026-03-18"]
+    lib = piramide.check(src).to_dict()                     # the library makes the same JSON
+    assert lib["gemeenten"][0].pop("dashboard") is None     # it wrote no dashboard
+    assert data == json.loads(json.dumps(lib))
+    latest, result = gemeente["laatste_meting"], piramide.score(src)
+    assert latest == json.loads(json.dumps(result.to_dict()))
+    assert latest["gemeente"] == "Voorbeeldstad" and latest["datum"] == "2026-03-18"
+    assert latest["vragenlijst"]["id"] == "piramide-fitte-gemeenten"
+    assert len(latest["bron"]["sha256"]) == 64
+    for p, lp in zip(latest["pijlers"], result.pillars):
+        assert (p["id"], p["naam"], p["fase"]) == (lp.pillar.id, lp.pillar.name, lp.phase)
         assert p["score"] == round(lp.score, 1)
-        for i, li in zip(p["indicators"], lp.indicators):
-            assert (i["id"], i["phase"], i["status"]) == (li.indicator.id, li.indicator.phase, li.status)
-    assert {f["code"] for f in data["findings"]} == {"antwoord_weet_niet"}
+        for i, li in zip(p["indicatoren"], lp.indicators):
+            assert (i["id"], i["fase"], i["status"]) == (li.indicator.id, li.indicator.phase, li.status)
+    assert {f["code"] for f in latest["meldingen"]} == {"antwoord_weet_niet"}
+    assert data["geldig"] and data["aantallen"]["verwerkt"] == 1
 
 
 def runner_stdout_apart() -> CliRunner:
@@ -98,7 +104,7 @@ def test_score_json_to_stdout_is_pure_json(run, tmp_path):
     r = runner_stdout_apart().invoke(main, ["score", str(src), "--json", "-", "-o", "d"])
     assert r.exit_code == 0
     assert "waarschuwing: " in r.stderr            # the 0-meting has a warning, and it stays on stderr
-    assert json.loads(r.stdout)["pillars"][0]["id"] == "BO"
+    assert json.loads(r.stdout)["gemeenten"][0]["laatste_meting"]["pijlers"][0]["id"] == "BO"
 
 
 def test_bad_answer_exit_1_no_dashboard_others_still_scored(run, tmp_path, small_path, small):
@@ -173,7 +179,7 @@ def test_installed_command_runs_as_a_process(tmp_path):
     out = subprocess.run([exe, "score", str(src), "-o", str(tmp_path / "d"), "--json", "-"],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["gemeente"] == "Voorbeeldstad"
+    assert json.loads(out.stdout)["gemeenten"][0]["gemeente"] == "Voorbeeldstad"
     bad = tmp_path / "leeg.xlsx"
     bad.write_bytes(b"")
     out = subprocess.run([exe, "score", str(bad), "-o", str(tmp_path / "d")], capture_output=True, text=True,
@@ -198,4 +204,4 @@ def test_existing_json_is_not_replaced_without_force(run, tmp_path):
     assert r.exit_code == 1 and "bestaat al" in r.output
     assert (tmp_path / "uit.json").read_text() == "{}" and not (tmp_path / "d").exists()
     assert run("score", src, "--json", "uit.json", "-o", "d", "--force").exit_code == 0
-    assert json.loads((tmp_path / "uit.json").read_text())["gemeente"] == "Voorbeeldstad"
+    assert json.loads((tmp_path / "uit.json").read_text())["gemeenten"][0]["gemeente"] == "Voorbeeldstad"

@@ -32,7 +32,7 @@ from piramide.cli import main
 from piramide.dashboard import write_dashboard
 from piramide.output import OutputError
 from piramide.reader import ReadError, parse_date, read
-from piramide.regions import KDF_N, KDF_P, KDF_R, KDF_SALT, anonymous_code, build_overview, derive_key
+from piramide.regional import KDF_N, KDF_P, KDF_R, KDF_SALT, anonymous_code, build_overview, derive_key
 
 def rezip(src: Path, dst: Path, changes: dict[str, bytes]) -> Path:
     """A copy of a workbook with some parts replaced or added."""

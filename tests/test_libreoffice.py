@@ -154,7 +154,7 @@ def test_template_renders_front_and_overview_on_one_page_each(tmp_path, default_
 
 
 def test_trend_dashboard_renders_without_errors(tmp_path, default_q):
-    from piramide.trends import build_trends
+    from piramide.history import build_trends
     q = default_q
     src = [write_template(q, tmp_path / file_name(m), filled=m) for m in example_measurements(q)]
     (t,) = build_trends([score(read(s, q), q) for s in src])
@@ -185,7 +185,7 @@ def test_old_xls_and_ods_written_by_libreoffice_get_their_message(tmp_path, defa
 
 def test_region_overview_renders_without_errors(tmp_path, default_q):
     from piramide.regionbook import write_overview
-    from piramide.regions import build_overview
+    from piramide.regional import build_overview
     q = default_q
     src = [write_template(q, tmp_path / file_name(m), filled=m) for m in example_measurements(q)]
     rng = random.Random(5)

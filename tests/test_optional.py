@@ -26,9 +26,8 @@ def no_pandas(monkeypatch):
 @pytest.mark.parametrize("frame", [
     lambda r: r.to_frame(),
     lambda r: piramide.trend([r])[0].to_frame(),
-    lambda r: piramide.overview([r]).to_frame(),
-    lambda r: piramide.region([r]),
-], ids=["result", "trend", "overview", "region"])
+    lambda r: piramide.region([r]).to_frame(),
+], ids=["result", "trend", "region"])
 def test_every_frame_without_pandas_names_the_extra(result, no_pandas, frame):
     with pytest.raises(MissingDependency) as exc:
         frame(result)
@@ -38,7 +37,7 @@ def test_every_frame_without_pandas_names_the_extra(result, no_pandas, frame):
 
 def test_the_same_frames_with_pandas(result):
     pytest.importorskip("pandas")
-    assert len(result.to_frame()) == len(piramide.region([result])) > 0
+    assert len(result.to_frame()) == len(piramide.region([result]).to_frame()) > 0
 
 
 def test_pandas_is_imported_only_through_the_helper():

@@ -13,7 +13,7 @@ import piramide
 from conftest import all_answers, filled
 from piramide.batch import score_files
 from piramide.cli import main
-from piramide.regions import anonymous_code, build_overview, derive_key
+from piramide.regional import anonymous_code, build_overview, derive_key
 
 D1, D2 = dt.date(2025, 2, 1), dt.date(2026, 2, 1)
 
@@ -50,9 +50,9 @@ def test_region_frame_is_the_csv(region_files, small, small_path, tmp_path):
     assert "3 gemeenten" in r.output
     with open(out / "regio.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    df = piramide.region(region_files, [small])
+    df = piramide.region(region_files, [small]).to_frame()
     assert len(rows) == len(df) == 4 * 7          # four measurements x seven indicators
-    assert list(rows[0]) == ["gemeente", "datum", "questionnaire", "pijler", "fase", "score", "indicator", "status"]
+    assert list(rows[0]) == ["gemeente", "datum", "vragenlijst", "pijler", "fase", "score", "indicator", "status"]
     assert [r["gemeente"] for r in rows] == list(df.gemeente)
     assert [r["status"] for r in rows] == list(df.status)
     assert [int(r["fase"]) for r in rows] == list(df.fase)

@@ -135,4 +135,4 @@ def test_to_frame_for_analysts_one_row_per_indicator(small):
     assert len(df) == len(small.indicators)
     row = df.set_index("indicator").loc["A-1"]
     assert (row["pijler"], row["fase"], row["status"], row["gemeente"]) == ("A", 0, "deels", "Teststad")
-    assert set(df.columns) >= {"gemeente", "datum", "questionnaire", "pijler", "fase", "score", "indicator", "status"}
+    assert set(df.columns) >= {"gemeente", "datum", "vragenlijst", "pijler", "fase", "score", "indicator", "status"}

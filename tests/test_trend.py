@@ -9,6 +9,7 @@ Worked out by hand:
 import datetime as dt
 import itertools
 import json
+from pathlib import Path
 import shutil
 import zipfile
 
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 import piramide
 from conftest import SMALL, all_answers, filled
 from piramide.cli import main
-from piramide.trends import gemeente_key
+from piramide.history import gemeente_key
 
 D1, D2, D3 = dt.date(2025, 1, 10), dt.date(2025, 6, 10), dt.date(2026, 1, 10)
 
@@ -142,8 +143,12 @@ def test_cli_groups_orders_and_writes_trend_sheets(tmp_path, three, small_path, 
         assert "3 metingen" in r.output
         outs.append(tmp_path / f"o{n}" / "teststad-dashboard-2026-01-10.xlsx")
     j0, j1 = (json.loads((tmp_path / f"j{n}.json").read_text()) for n in (0, 1))
+    for j, folder in ((j0, "o0"), (j1, "o1")):          # the same, but for the order of the inputs
+        assert j["gemeenten"][0].pop("dashboard") == str(Path(folder) / "teststad-dashboard-2026-01-10.xlsx")
+        j["invoer"].sort(key=lambda i: i["bestand"])
     assert j0 == j1
-    assert [(m["datum"], [p["phase"] for p in m["pillars"]]) for m in j0["trend"]["measurements"]] == \
+    gemeente, = j0["gemeenten"]
+    assert [(m["datum"], [p["fase"] for p in m["pijlers"]]) for m in gemeente["trend"]["metingen"]] == \
         [("2025-01-10", [0, 1]), ("2025-06-10", [2, 2]), ("2026-01-10", [3, 1])]
     wbs = [openpyxl.load_workbook(p) for p in outs]
     assert wbs[0].sheetnames[:4] == ["Dashboard", "Trend", "Trend indicatoren", "Gewijzigde antwoorden"]
@@ -176,4 +181,4 @@ def test_trend_frame_and_dict(three, small):
     df = t.to_frame()
     assert len(df) == 6 and list(df[df.pijler == "A"].fase) == [0, 2, 3]
     d = t.to_dict()
-    assert [m["datum"] for m in d["measurements"]] == ["2025-01-10", "2025-06-10", "2026-01-10"]
+    assert [m["datum"] for m in d["metingen"]] == ["2025-01-10", "2025-06-10", "2026-01-10"]

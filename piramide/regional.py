@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from . import optional
 from .findings import Finding
 from .scoring import MET, Result
-from .trends import Trend, build_trends, gemeente_key
+from .history import Trend, build_trends, gemeente_key
 
 
 @dataclass
@@ -72,25 +72,53 @@ class Overview:
         items = [tuple(v) for v in counts.values() if v[2] > 0]
         return sorted(items, key=lambda t: (-t[2], t[0].phase, t[0].id))
 
+    def shown_date(self, d) -> str:
+        """A date as the overview shows it: only month and year when anonymous."""
+        return _month(d) if self.anonymous else (d.isoformat() if d else "")
+
     def long_rows(self) -> list[dict]:
-        """One tidy row per measurement, pillar and indicator: for pandas and Power BI."""
+        """One tidy row per measurement, pillar and indicator: for pandas and Power BI (the CSV)."""
+        from .serialize import questionnaire_label
         out = []
         for row in self.rows:
             for r in row.trend.results:
                 m, q = r.measurement, r.questionnaire
-                datum = _month(m.datum) if self.anonymous else (m.datum.isoformat() if m.datum else "")
                 for p in r.pillars:
                     for ir in p.indicators:
-                        out.append({"gemeente": row.name, "datum": datum, "questionnaire": f"{q.id} {q.version}",
-                                    "pijler": p.pillar.id, "fase": p.phase,
+                        out.append({"gemeente": row.name, "datum": self.shown_date(m.datum),
+                                    "vragenlijst": questionnaire_label(q), "pijler": p.pillar.id, "fase": p.phase,
                                     "score": None if p.score is None else round(p.score, 1),
                                     "indicator": ir.indicator.id, "status": ir.status})
         return out
 
+    def to_csv(self) -> bytes:
+        """The long table as CSV (UTF-8 with BOM, so Excel reads the accents). Text that a
+        spreadsheet would run as a formula gets a leading apostrophe."""
+        import csv
+        import io
+        from .serialize import REGION_COLUMNS
+        text = io.StringIO(newline="")
+        w = csv.DictWriter(text, REGION_COLUMNS)
+        w.writeheader()
+        for row in self.long_rows():
+            w.writerow({k: _csv_safe(v) for k, v in row.items()})
+        return text.getvalue().encode("utf-8-sig", "replace")
+
+    def to_dict(self) -> dict:
+        from .serialize import overview_to_dict
+        return overview_to_dict(self)
+
     def to_frame(self):
+        from .serialize import REGION_COLUMNS
         pd = optional.pandas()  # analysts only
-        return pd.DataFrame(self.long_rows(), columns=["gemeente", "datum", "questionnaire", "pijler", "fase",
-                                                       "score", "indicator", "status"])
+        return pd.DataFrame(self.long_rows(), columns=REGION_COLUMNS)
+
+
+def _csv_safe(value):
+    """Text that a spreadsheet would run as a formula is written with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
 
 
 def _month(d) -> str:

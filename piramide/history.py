@@ -187,21 +187,17 @@ class Trend:
         }
 
     def to_dict(self) -> dict:
-        return {"gemeente": self.gemeente, "measurements": [{
-            "datum": r.measurement.datum.isoformat() if r.measurement.datum else None,
-            "soort": r.measurement.soort, "source": r.measurement.source, "sha256": r.measurement.sha256,
-            "questionnaire": {"id": r.questionnaire.id, "version": r.questionnaire.version},
-            "pillars": [{"id": p.pillar.id, "phase": p.phase,
-                         "score": None if p.score is None else round(p.score, 1)} for p in r.pillars],
-        } for r in self.results], "findings": [f.to_dict() for f in self.findings]}
+        from .serialize import trend_to_dict
+        return trend_to_dict(self)
 
     def to_frame(self):
+        from .serialize import TREND_COLUMNS, questionnaire_label
         pd = optional.pandas()  # analysts only
         rows = [{"gemeente": self.gemeente, "datum": r.measurement.datum, "soort": r.measurement.soort,
-                 "questionnaire": f"{r.questionnaire.id} {r.questionnaire.version}", "pijler": p.pillar.id,
+                 "vragenlijst": questionnaire_label(r.questionnaire), "pijler": p.pillar.id,
                  "pijler_naam": p.pillar.name, "fase": p.phase, "score": p.score}
                 for r in self.results for p in r.pillars]
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=TREND_COLUMNS)
 
 
 def _word(answer) -> str:

@@ -1,0 +1,166 @@
+"""Results as plain data: the JSON shape, the CSV rows and the analysts' frames, in one place."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from . import __version__, optional
+from .findings import Finding
+from .scoring import Result
+from .text import for_file
+
+
+SCHEMA_VERSION = 1
+SCHEMA_FILE = "uitslag.schema.json"      # shipped in piramide/, validated against in the tests
+
+# One language for keys in JSON, CSV and frames: Dutch, the language of the domain and of the
+# users (gemeente, pijler, fase, ambitie, handvat have no English equal that RIECs use).
+REGION_COLUMNS = ["gemeente", "datum", "vragenlijst", "pijler", "fase", "score", "indicator", "status"]
+RESULT_COLUMNS = ["gemeente", "datum", "vragenlijst", "pijler", "pijler_naam", "fase", "score", "ambitie",
+                  "indicator", "indicator_naam", "indicator_fase", "status"]
+TREND_COLUMNS = ["gemeente", "datum", "soort", "vragenlijst", "pijler", "pijler_naam", "fase", "score"]
+
+
+def _r(x: float | None, nd: int = 1) -> float | None:
+    return None if x is None else round(x, nd)
+
+
+def _date(d) -> str | None:
+    return d.isoformat() if d else None
+
+
+def finding_to_dict(f: Finding) -> dict:
+    return f.to_dict()
+
+
+def questionnaire_label(q) -> str:
+    return f"{q.id} {q.version}"
+
+
+def result_to_dict(r: Result) -> dict:
+    m, q = r.measurement, r.questionnaire
+    return {
+        "gemeente": m.gemeente,
+        "regio": m.regio,
+        "datum": _date(m.datum),
+        "soort": m.soort,
+        "ingevuld_door": m.ingevuld_door,
+        "vragenlijst": {"id": q.id, "versie": q.version, "titel": q.title},
+        "bron": {"bestand": for_file(m.source), "sha256": m.sha256},
+        "geldig": r.valid,
+        "pijlers": [{
+            "id": p.pillar.id, "naam": p.pillar.name, "fase": p.phase, "fase_naam": p.phase_name,
+            "score": _r(p.score), "voortgang_volgende_fase": _r(p.progress), "volgende_fase": p.next_phase,
+            "ambitie": p.ambitie, "verschil_met_ambitie": p.gap, "te_beoordelen": p.judgeable,
+            "losse_stenen": p.loose_stones, "beantwoord": p.answered, "vragen": p.total,
+            "uitleg": p.explanation,
+            "indicatoren": [{
+                "id": ir.indicator.id, "naam": ir.indicator.name, "fase": ir.indicator.phase,
+                "status": ir.status, "gemiddelde": _r(ir.mean, 3),
+                "antwoorden": [{"vraag": qq.id, "antwoord": a.label or None, "soort": a.kind, "getypt": a.raw,
+                                "toelichting": a.remark, "cel": f"{a.sheet}!{a.cell}" if a.cell else None}
+                               for qq, a in ir.answers],
+            } for ir in p.indicators],
+        } for p in r.pillars],
+        "verbeterpunten": [{"pijler": i.pillar.id, "indicator": i.indicator.indicator.id,
+                            "fase": i.indicator.indicator.phase, "status": i.indicator.status,
+                            "reden": i.reason, "handvat": i.indicator.indicator.handvat}
+                           for i in r.improvements],
+        "meldingen": [finding_to_dict(f) for f in r.findings],
+    }
+
+
+def trend_to_dict(t) -> dict:
+    return {"gemeente": t.gemeente, "metingen": [{
+        "datum": _date(r.measurement.datum), "soort": r.measurement.soort,
+        "bron": {"bestand": for_file(r.measurement.source), "sha256": r.measurement.sha256},
+        "vragenlijst": {"id": r.questionnaire.id, "versie": r.questionnaire.version},
+        "pijlers": [{"id": p.pillar.id, "fase": p.phase, "score": _r(p.score)} for p in r.pillars],
+    } for r in t.results], "meldingen": [finding_to_dict(f) for f in t.findings]}
+
+
+def run_to_dict(run) -> dict:
+    """The one JSON shape of a run, whatever the number of inputs and gemeenten: every input
+    with its findings (failed and skipped ones too), and per gemeente the latest measurement,
+    its trend and the dashboard written for it."""
+    inputs = []
+    for o in run.inputs:
+        m = o.result.measurement if o.result is not None else None
+        inputs.append({"bestand": for_file(str(o.path)), "status": o.status,
+                       "sha256": m.sha256 if m else None, "gemeente": m.gemeente if m else None,
+                       "datum": _date(m.datum) if m else None,
+                       "meldingen": [finding_to_dict(f) for f in o.findings]})
+    gemeenten = []
+    for t in run.trends:
+        dash = run.dashboards.get(t.gemeente)
+        gemeenten.append({"gemeente": t.gemeente, "dashboard": for_file(str(dash)) if dash else None,
+                          "laatste_meting": result_to_dict(t.latest), "trend": trend_to_dict(t)})
+    findings = run.findings
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "piramide_versie": __version__,
+        "geldig": run.valid,
+        "aantallen": {"invoer": len(run.inputs), "verwerkt": sum(o.status == "verwerkt" for o in run.inputs),
+                      "mislukt": sum(o.status == "mislukt" for o in run.inputs),
+                      "overgeslagen": sum(o.status == "overgeslagen" for o in run.inputs),
+                      "gemeenten": len(run.trends), "fouten": sum(f.severity == "fout" for f in findings),
+                      "waarschuwingen": sum(f.severity != "fout" for f in findings)},
+        "invoer": inputs,
+        "gemeenten": gemeenten,
+    }
+
+
+def overview_to_dict(ov) -> dict:
+    """The region overview as plain data: per gemeente the latest phases and scores."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "piramide_versie": __version__,
+        "anoniem": ov.anonymous,
+        "gemeenten": [{"gemeente": row.name,
+                       "datum": ov.shown_date(row.latest.measurement.datum),
+                       "vragenlijst": questionnaire_label(row.latest.questionnaire),
+                       "pijlers": [{"id": p.pillar.id, "fase": p.phase, "score": _r(p.score)}
+                                   for p in row.latest.pillars]} for row in ov.rows],
+        "verdeling": ov.distribution(),
+        "open_indicatoren": [{"indicator": ind.id, "pijler": pid, "open": n_open, "gemeten": n}
+                             for ind, pid, n_open, n in ov.open_indicators()],
+        "meldingen": [] if ov.anonymous else [finding_to_dict(f) for f in ov.findings],
+    }
+
+
+def result_rows(r: Result) -> list[dict]:
+    """One tidy row per indicator: what analysts and Power BI want."""
+    m, q = r.measurement, r.questionnaire
+    rows = []
+    for p in r.pillars:
+        for ir in p.indicators:
+            rows.append({"gemeente": m.gemeente, "datum": m.datum, "vragenlijst": questionnaire_label(q),
+                         "pijler": p.pillar.id, "pijler_naam": p.pillar.name, "fase": p.phase,
+                         "score": _r(p.score), "ambitie": p.ambitie, "indicator": ir.indicator.id,
+                         "indicator_naam": ir.indicator.name, "indicator_fase": ir.indicator.phase,
+                         "status": ir.status})
+    return rows
+
+
+def result_to_frame(r: Result):
+    pd = optional.pandas()  # analysts only: never on the path of a single score
+    return pd.DataFrame(result_rows(r), columns=RESULT_COLUMNS)
+
+
+SLUG_MAX = 60      # with the rest of a dashboard's name well under every system's limit
+
+
+def slug(name: str) -> str:
+    """A file-name part valid on Windows and Linux: ASCII, lower case, hyphens, at most
+    SLUG_MAX characters. Where letters are lost (another script) or the name is cut, a stable
+    suffix from the full name keeps different names apart: "Москва" and "Київ" stay two."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    text = plain.encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    lost = sum(ch.isalnum() for ch in plain) != sum(ch.isalnum() for ch in text)
+    if not lost and 0 < len(text) <= SLUG_MAX:
+        return text
+    suffix = hashlib.sha256(" ".join(name.split()).casefold().encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{text[:SLUG_MAX - 9].strip('-') or 'gemeente'}-{suffix}"
