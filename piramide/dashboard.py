@@ -12,6 +12,7 @@ from pathlib import Path
 import xlsxwriter
 
 from . import __version__
+from . import wording as W
 from .output import atomic_path
 from .scoring import BEHAALD, DEELS, NIET_BEHAALD, NVT_STATUS, ONBEKEND, Result
 
@@ -289,10 +290,8 @@ def _about(ws, fmt, r: Result):
         ("Over de vragenlijst", q.note),
         ("Bronbestand", Path(m.source).name), ("SHA-256 bronbestand", m.sha256),
         ("Gemaakt op", f"{dt.datetime.now():%d-%m-%Y %H:%M}"), ("Gemaakt met", f"piramide {__version__}"),
-        ("Antwoorden", "ja = 1, deels = 0,5, nee = 0, weet niet = 0, leeg = 0 (en een melding); n.v.t. telt nergens mee."),
-        ("Indicator", "behaald: alle toepasselijke antwoorden ja; onbekend: de rest ja maar minstens één antwoord leeg of "
-                      "weet niet; deels: gemiddelde boven 0; anders niet behaald; n.v.t.: alle vragen n.v.t. "
-                      "Een indicator telt als gehaald bij behaald of n.v.t."),
+        ("Antwoorden", W.score_legend(q, empty="leeg = 0 (en een melding)", nvt="telt nergens mee") + "."),
+        ("Indicator", W.status_rule(q)),
         ("Fase", "De hoogste fase waarvan alle indicatoren, en die van alle lagere fasen, gehaald zijn; 0 als fase 1 "
                  "nog niet gehaald is. Gehaalde indicatoren boven die fase heten losse stenen."),
         ("Score", "Het gemiddelde van de toepasselijke vragen van de pijler, als percentage. De voortgang naar de "

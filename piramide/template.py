@@ -30,6 +30,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
 from . import labels as L
+from . import wording as W
 from .answers import normalize
 from .measurement import Measurement
 from .scoring import MET, Result, score
@@ -195,8 +196,9 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
     ws.write(row, 0, "Zo vult u in", fmt["h2"])
     steps = [
         "Vul de gele cellen in; de rest van het werkboek is beveiligd tegen per ongeluk wijzigen (zonder wachtwoord).",
-        f"Beantwoord op het blad '{L.SHEET_QUESTIONS}' iedere vraag met ja, deels, nee, n.v.t. of weet niet (keuzelijst).",
-        "n.v.t. telt niet mee; 'weet niet' telt als niet behaald en wordt gemeld als kennisleemte. Laat geen vraag leeg.",
+        f"Beantwoord op het blad '{L.SHEET_QUESTIONS}' iedere vraag met {W.answer_choices(q)} (keuzelijst). "
+        f"In de score telt {W.value_legend(q)}.",
+        W.special_answers(q),
         f"Het blad '{L.SHEET_OVERVIEW}' laat tijdens het invullen zien hoeveel vragen beantwoord zijn en welke fase elke pijler haalt.",
         "Een pijler bereikt een fase als alle indicatoren van die fase én van alle lagere fasen behaald zijn: een piramide bouw je van onderaf.",
         "Sla het bestand op als .xlsx en lever het aan bij het RIEC; daar maakt 'piramide score' er een dashboard van.",
@@ -280,8 +282,10 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
                 ws.set_row(row, 40)
                 row += 1
     last = row - 1
-    ws.conditional_format(first, C_ANS, last, C_ANS, {"type": "cell", "criteria": "==", "value": '"ja"', "format": fmt["ok"]})
-    ws.conditional_format(first, C_ANS, last, C_ANS, {"type": "cell", "criteria": "==", "value": '"deels"', "format": fmt["part"]})
+    for labels, colour in ((W.full_labels(q), fmt["ok"]), (W.partial_labels(q), fmt["part"])):
+        for label in labels:
+            ws.conditional_format(first, C_ANS, last, C_ANS, {"type": "cell", "criteria": "==",
+                                                              "value": f'"{label}"', "format": colour})
     ws.autofilter(0, 0, last, C_SRC)
     ws.protect("", {"autofilter": True, "format_columns": True, "format_rows": True,
                     "select_locked_cells": True, "select_unlocked_cells": True})
@@ -428,7 +432,7 @@ def _write_overview(q, ws, fmt, calc_cells, ambitie_cells, first, last, result) 
     ws.merge_range(note, 0, note + 2, last_col,
                    "Fase: de hoogste fase waarvan alle indicatoren, en die van alle lagere fasen, behaald zijn "
                    "(0 = nog geen fase). Score: gemiddelde waarde van de toepasselijke vragen "
-                   "(ja = 1, deels = 0,5, nee, weet niet en leeg = 0; n.v.t. telt niet mee). "
+                   f"({W.score_legend(q)}). "
                    "Naar volgende fase: het deel van de indicatoren van de volgende fase dat behaald is. "
                    "Verschil: ambitie min fase. ■ = fase bereikt; □ = losse stenen: indicatoren van die fase "
                    "behaald terwijl een lagere fase nog niet bereikt is.", fmt["subtitle"])
