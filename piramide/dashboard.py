@@ -90,7 +90,9 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     n_ph = q.top_phase
     width = 2 * n_ph + 1  # the bottom layer; each layer up is one column narrower on each side
     gap = 1
-    n_cols = len(r.pillars) * (width + gap) - gap
+    # At least as wide as the default five pillars, so that titles, table and chart fit beside
+    # the pyramids of a definition with fewer pillars or phases.
+    n_cols = max(len(r.pillars) * (width + gap) - gap, 49)
     ws.set_column(0, n_cols - 1, 2.6)
     ws.hide_gridlines(2)
     ws.merge_range(0, 0, 0, n_cols - 1, f"Piramide Fitte Gemeenten: {m.gemeente}", fmt["title"])
@@ -183,7 +185,7 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     chart.set_size({"width": 21 * (n_cols - split), "height": 170})
     ws.insert_chart(t0, split, chart, {"x_offset": 4, "y_offset": 2})
 
-    e0 = t0 + 2 + n + 2
+    e0 = t0 + 2 + max(n, 5) + 2          # below the chart, which is as tall as five rows and more
     ws.merge_range(e0, 0, e0, n_cols - 1, "Waarom deze fase", fmt["h2"])
     for i, pr in enumerate(r.pillars):
         row = e0 + 1 + i
@@ -302,6 +304,9 @@ def _about(ws, fmt, r: Result):
     for i, (k, v) in enumerate(lines, 2):
         ws.write_string(i, 0, k, fmt["label"])
         ws.write_string(i, 1, v or "", fmt["wrap"])
+        n = -(-len(v or "") // 110)      # not every program grows a row for wrapped text
+        if n > 1:
+            ws.set_row(i, 13 * n + 2)
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 1)

@@ -111,4 +111,4 @@ def status_rule(q: Questionnaire) -> str:
             f"{unknown}; deels: gemiddelde boven 0; anders niet behaald")
     if nvt:
         text += f"; n.v.t.: alle vragen {nvt}"
-    return text.rstrip(".") + ". Een indicator telt als gehaald bij behaald of n.v.t."
+    return text.rstrip(".") + ". Een indicator telt als gehaald bij behaald" + (" of n.v.t." if nvt else ".")

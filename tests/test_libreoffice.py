@@ -7,8 +7,10 @@ import subprocess
 import openpyxl
 import pytest
 
+from test_scales import CUSTOM
 from conftest import Values, defined_cells, live_disagreements, needs_soffice, soffice_convert
 from piramide import labels as L
+from piramide import questionnaire as qmod
 from piramide.dashboard import write_dashboard
 from piramide.example import example_measurements, file_name
 from piramide.measurement import Measurement
@@ -175,7 +177,12 @@ def test_dashboard_renders_on_one_page_without_errors(tmp_path, default_q):
     m = example_measurements(q)[1]
     src = write_template(q, tmp_path / file_name(m), filled=m)
     dash = write_dashboard(score(read(src, q), q), tmp_path / "dash.xlsx")
-    pdf, = soffice_convert([dash], "pdf", tmp_path / "pdf", tmp_path / "profile")
+    # A RIEC's own definition: two pillars, three phases, its own answer words.
+    (tmp_path / "eigen.toml").write_text(CUSTOM, encoding="utf-8")
+    c = qmod.load(tmp_path / "eigen.toml")
+    csrc = write_template(c, tmp_path / "eigen.xlsx", filled=example_measurements(c)[1])
+    cdash = write_dashboard(score(read(csrc, c), c), tmp_path / "eigen-dash.xlsx")
+    pdf, cpdf = soffice_convert([dash, cdash], "pdf", tmp_path / "pdf", tmp_path / "profile")
     pages = pdf_pages(pdf)
     assert "Piramide Fitte Gemeenten: Voorbeeldstad" in pages[0]
     assert "Waarom deze fase" in pages[0] and "Bron:" in pages[0]      # all of it on page one
@@ -184,6 +191,12 @@ def test_dashboard_renders_on_one_page_without_errors(tmp_path, default_q):
     assert not [e for e in ERRORS if e in text]
     for sheet_word in ["Actiehouder", "Antwoorden", "SHA-256"]:
         assert sheet_word in text
+    cpages = pdf_pages(cpdf)
+    first = " ".join(cpages[0].split())
+    assert "Piramide Fitte Gemeenten: Voorbeeldstad" in first         # the title is not cut
+    assert "Pijler B: Fase 1 (Basis) bereikt; fase 2 nog niet omdat indicator B-2 'B midden' niet behaald is " \
+           "(B-02 'nee')." in first
+    assert "volledig = 1, half = 0,5, geen = 0" in cpages[-1] and "deels = 0,5" not in cpages[-1]
 
 
 def test_template_renders_front_and_overview_on_one_page_each(tmp_path, default_q):
