@@ -167,6 +167,24 @@ vraag = "Vraag B4?"
 bron = "003_a89707cddbc46b07.txt"
 '''
 
+# The small definition with its main scale replaced by a RIEC's own words: no n.v.t., no weet niet.
+JDN = SMALL[SMALL.index('[[schalen]]\nid = "jdn"'):SMALL.index('[[schalen]]\nid = "jn"')]
+VHG = '''[[schalen]]
+id = "jdn"
+naam = "volledig/half/geen"
+[[schalen.antwoorden]]
+label = "volledig"
+waarde = 1.0
+[[schalen.antwoorden]]
+label = "half"
+waarde = 0.5
+[[schalen.antwoorden]]
+label = "geen"
+waarde = 0.0
+
+'''
+CUSTOM = SMALL.replace(JDN, VHG)
+
 SMALL_IDS = ["A-01", "A-02", "A-03", "A-04", "A-05", "A-06", "B-01", "B-02", "B-03", "B-04"]
 
 

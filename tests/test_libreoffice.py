@@ -7,8 +7,7 @@ import subprocess
 import openpyxl
 import pytest
 
-from test_scales import CUSTOM
-from conftest import Values, defined_cells, live_disagreements, needs_soffice, soffice_convert
+from conftest import CUSTOM, Values, defined_cells, live_disagreements, needs_soffice, soffice_convert
 from piramide import labels as L
 from piramide import questionnaire as qmod
 from piramide.dashboard import write_dashboard

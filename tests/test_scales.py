@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from conftest import SMALL
+from conftest import CUSTOM, SMALL
 from piramide import questionnaire as qmod
 from piramide.cli import main
 from piramide.dashboard import write_dashboard
@@ -14,23 +14,6 @@ from piramide.reader import read
 from piramide.scoring import score
 from piramide.template import write_template
 
-# The small definition with its main scale replaced: no n.v.t., no weet niet.
-JDN = SMALL[SMALL.index('[[schalen]]\nid = "jdn"'):SMALL.index('[[schalen]]\nid = "jn"')]
-VHG = '''[[schalen]]
-id = "jdn"
-naam = "volledig/half/geen"
-[[schalen.antwoorden]]
-label = "volledig"
-waarde = 1.0
-[[schalen.antwoorden]]
-label = "half"
-waarde = 0.5
-[[schalen.antwoorden]]
-label = "geen"
-waarde = 0.0
-
-'''
-CUSTOM = SMALL.replace(JDN, VHG)
 
 
 @pytest.fixture
