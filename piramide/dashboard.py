@@ -12,6 +12,7 @@ from pathlib import Path
 import xlsxwriter
 
 from . import __version__
+from . import wording as W
 from .output import OUTPUT_MARK, atomic_buffer
 from .text import for_file
 from .scoring import BEHAALD, DEELS, NIET_BEHAALD, NVT_STATUS, ONBEKEND, Result
@@ -91,7 +92,9 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     n_ph = q.top_phase
     width = 2 * n_ph + 1  # the bottom layer; each layer up is one column narrower on each side
     gap = 1
-    n_cols = len(r.pillars) * (width + gap) - gap
+    # At least as wide as the default five pillars, so that titles, table and chart fit beside
+    # the pyramids of a definition with fewer pillars or phases.
+    n_cols = max(len(r.pillars) * (width + gap) - gap, 49)
     ws.set_column(0, n_cols - 1, 2.6)
     ws.hide_gridlines(2)
     ws.merge_range(0, 0, 0, n_cols - 1, f"Piramide Fitte Gemeenten: {m.gemeente}", fmt["title"])
@@ -184,7 +187,7 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     chart.set_size({"width": 21 * (n_cols - split), "height": 170})
     ws.insert_chart(t0, split, chart, {"x_offset": 4, "y_offset": 2})
 
-    e0 = t0 + 2 + n + 2
+    e0 = t0 + 2 + max(n, 5) + 2          # below the chart, which is as tall as five rows and more
     ws.merge_range(e0, 0, e0, n_cols - 1, "Waarom deze fase", fmt["h2"])
     for i, pr in enumerate(r.pillars):
         row = e0 + 1 + i
@@ -291,10 +294,8 @@ def _about(ws, fmt, r: Result):
         ("Over de vragenlijst", q.note),
         ("Bronbestand", for_file(Path(m.source).name)), ("SHA-256 bronbestand", m.sha256),
         ("Gemaakt op", f"{dt.datetime.now():%d-%m-%Y %H:%M}"), ("Gemaakt met", f"piramide {__version__}"),
-        ("Antwoorden", "ja = 1, deels = 0,5, nee = 0, weet niet = 0, leeg = 0 (en een melding); n.v.t. telt nergens mee."),
-        ("Indicator", "behaald: alle toepasselijke antwoorden ja; onbekend: de rest ja maar minstens één antwoord leeg of "
-                      "weet niet; deels: gemiddelde boven 0; anders niet behaald; n.v.t.: alle vragen n.v.t. "
-                      "Een indicator telt als gehaald bij behaald of n.v.t."),
+        ("Antwoorden", W.score_legend(q, empty="leeg = 0 (en een melding)", nvt="telt nergens mee") + "."),
+        ("Indicator", W.status_rule(q)),
         ("Fase", "De hoogste fase waarvan alle indicatoren, en die van alle lagere fasen, gehaald zijn; 0 als fase 1 "
                  "nog niet gehaald is. Gehaalde indicatoren boven die fase heten losse stenen."),
         ("Score", "Het gemiddelde van de toepasselijke vragen van de pijler, als percentage. De voortgang naar de "
@@ -305,6 +306,9 @@ def _about(ws, fmt, r: Result):
     for i, (k, v) in enumerate(lines, 2):
         ws.write_string(i, 0, k, fmt["label"])
         ws.write_string(i, 1, v or "", fmt["wrap"])
+        n = -(-len(v or "") // 110)      # not every program grows a row for wrapped text
+        if n > 1:
+            ws.set_row(i, 13 * n + 2)
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 1)

@@ -1,5 +1,10 @@
 """The fictitious municipality Voorbeeldstad: a 0-meting and a vervolgmeting a year later,
-filled as a person would (toelichtingen, some n.v.t., a few 'weet niet'), with visible progress."""
+filled as a person would (toelichtingen, some n.v.t., a few 'weet niet'), with visible progress.
+
+Generic over the definition: answers are chosen by the role an option plays in its question's
+scale (fully met, part, not, unknown, n.v.t.), pillars and questions by their place, so that
+any valid definition gets deterministic, plausible examples. For the default definition the
+places pick the questions the remarks below are about."""
 
 from __future__ import annotations
 
@@ -9,19 +14,21 @@ import zlib
 from pathlib import Path
 
 from .measurement import Answer, Measurement
-from .model import Questionnaire
+from .model import NVT, UNKNOWN, VALUE, Questionnaire, Scale
 from .template import write_template
 
 GEMEENTE = "Voorbeeldstad"
 REGIO = "RIEC Midden-Voorbeeld"
 
-# Per measurement: date, kind, and per pillar position the phase the answers support.
+# Per measurement: date, kind, and per pillar position the phase the answers support (cycled
+# over the pillars, capped at the top phase).
 MEASUREMENTS = [
     (dt.date(2025, 3, 12), "0-meting", [1, 0, 1, 2, 0]),
     (dt.date(2026, 3, 18), "vervolgmeting", [2, 1, 2, 3, 1]),
 ]
 AMBITIE = [3, 3, 3, 4, 2]
 
+# Remarks by question id: they apply to the default definition and are skipped elsewhere.
 REMARKS = {
     "BO-04": "Weerbaarheidsscan RIEC afgerond in 2024.",
     "BO-09": "0,4 fte toegezegd, budget volgt bij de voorjaarsnota.",
@@ -31,38 +38,92 @@ REMARKS = {
     "IW-12": "Alleen baliemedewerkers en handhaving getraind.",
     "CO-03": "Woordvoering gaat nu via de politie; eigen lijn in voorbereiding.",
 }
+NVT_REMARK = "Geen vergunningen in risicobranches afgegeven."
+STONE_REMARK = "Medewerkersonderzoek najaar 2025."
+
+
+def roles(scale: Scale) -> dict[str, str]:
+    """The scale's label per role: ja (fully met), deels (between), nee (lowest value), weet niet
+    (unknown), n.v.t.; a role the scale lacks falls back to the nearest one that exists."""
+    valued = sorted(((o.value, o) for o in scale.options if o.kind == VALUE and o.value is not None),
+                    key=lambda vo: vo[0])
+    full_v, full = next(((v, o) for v, o in valued if v == 1.0), valued[-1] if valued else (1.0, scale.options[0]))
+    low = valued[0][1] if valued and valued[0][0] < full_v else None
+    low_v = valued[0][0] if low is not None else full_v
+    mid = sorted((o for v, o in valued if low is not None and low_v < v < full_v),
+                 key=lambda o: abs((o.value or 0.0) - 0.5))
+    unknown = next((o for o in scale.options if o.kind == UNKNOWN), None)
+    nvt = next((o for o in scale.options if o.kind == NVT), None)
+    out = {"ja": full.label, "nee": (low or full).label}
+    out["deels"] = mid[0].label if mid else out["nee"]
+    out["weet niet"] = unknown.label if unknown else out["nee"]
+    out["n.v.t."] = nvt.label if nvt else ""
+    return out
+
+
+def _target(phases: list[int], i: int, top: int) -> int:
+    return min(phases[i % len(phases)], top)
 
 
 def example_measurements(q: Questionnaire) -> list[Measurement]:
+    top = q.top_phase
+    pillars = list(q.pillars)
     out = []
     for datum, soort, phases in MEASUREMENTS:
         m = Measurement(gemeente=GEMEENTE, regio=REGIO, datum=datum, soort=soort,
                         ingevuld_door="J. de Vries (OOV-adviseur) met RIEC",
-                        ambitie={p.id: a for p, a in zip(q.pillars, AMBITIE)})
-        for p, target in zip(q.pillars, phases):
+                        ambitie={p.id: max(1, min(AMBITIE[i % len(AMBITIE)], top)) for i, p in enumerate(pillars)})
+        for pi, p in enumerate(pillars):
+            target = _target(phases, pi, top)
             for ind in q.indicators_of(p.id):
                 for i, qq in enumerate(q.questions_of(ind.id)):
                     # One fixed draw per question, so that a later measurement only improves.
                     r = random.Random(zlib.crc32(qq.id.encode())).random()
                     if ind.phase <= target:
-                        label = "ja"
+                        role = "ja"
                     elif ind.phase == target + 1:
                         # The next phase is under way; the first answer holds it back.
-                        label = (["deels", "nee", "weet niet"][int(r * 3)] if i == 0
-                                 else ("ja" if r < 0.6 else "deels"))
+                        role = (["deels", "nee", "weet niet"][int(r * 3)] if i == 0
+                                else ("ja" if r < 0.6 else "deels"))
                     else:
-                        label = "ja" if r < 0.2 else ("deels" if r < 0.4 else "nee")
+                        role = "ja" if r < 0.2 else ("deels" if r < 0.4 else "nee")
+                    label = roles(q.scale(qq.scale_id))[role]
                     m.answers[qq.id] = Answer(qq.id, "", label, remark=REMARKS.get(qq.id, ""))
-        # A question that does not apply to a municipality without coffeeshops or seks branch.
-        m.answers["BH-07"] = Answer("BH-07", "", "n.v.t.", remark="Geen vergunningen in risicobranches afgegeven.")
-        if soort == "vervolgmeting":
-            # A staff survey was held before the foundations were laid: a loose stone.
-            for qid in ("CO-20", "CO-21"):
-                m.answers[qid] = Answer(qid, "", "ja", remark="Medewerkersonderzoek najaar 2025.")
-        # The person filling it in types as people do.
-        m.answers["CO-02"] = Answer("CO-02", "", "", raw=" Ja", remark=m.answers["CO-02"].remark)
+        _apply_story(q, m, soort)
         out.append(m)
     return out
+
+
+def _apply_story(q: Questionnaire, m: Measurement, soort: str) -> None:
+    """The events of the story, placed by position in the definition."""
+    pillars = list(q.pillars)
+    if not pillars:
+        return
+
+    def by_phase(p):
+        return sorted(q.indicators_of(p.id), key=lambda i: i.phase)
+
+    # A question that does not apply (no coffeeshops or seks branch): the first question of the
+    # first phase-2 indicator of the third pillar, when its scale has n.v.t.
+    p = pillars[min(2, len(pillars) - 1)]
+    ind = next((i for i in by_phase(p) if i.phase == min(2, q.top_phase)), None)
+    qs = q.questions_of(ind.id) if ind else []
+    if qs and roles(q.scale(qs[0].scale_id))["n.v.t."]:
+        m.answers[qs[0].id] = Answer(qs[0].id, "", roles(q.scale(qs[0].scale_id))["n.v.t."], remark=NVT_REMARK)
+    last = pillars[-1]
+    if soort == "vervolgmeting":
+        # A staff survey was held before the foundations were laid: a loose stone, the last
+        # indicator of the top phase of the last pillar.
+        tops = [i for i in by_phase(last) if i.phase == q.top_phase]
+        for qq in q.questions_of(tops[-1].id) if tops else []:
+            m.answers[qq.id] = Answer(qq.id, "", roles(q.scale(qq.scale_id))["ja"], remark=STONE_REMARK)
+    # The person filling it in types as people do: " Ja" for the first question of the last
+    # pillar after its first that is answered fully anyway.
+    qs = [qq for i in by_phase(last) for qq in q.questions_of(i.id)][1:]
+    full = next((qq for qq in qs if m.answers[qq.id].label == roles(q.scale(qq.scale_id))["ja"]), None)
+    if full is not None:
+        m.answers[full.id] = Answer(full.id, "", "", raw=" " + m.answers[full.id].label.capitalize(),
+                                    remark=m.answers[full.id].remark)
 
 
 def file_name(m: Measurement) -> str:

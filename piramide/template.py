@@ -1,8 +1,23 @@
 """Write the fill-in workbook (xlsxwriter) from a Questionnaire.
 
 The workbook computes, while it is being filled in, the same rule as scoring.py: hidden
-helper columns turn each answer into kind/value, a hidden sheet folds them per indicator and
-per pillar, and the defined names piramide_fase_1.. hold the live phase per pillar.
+helper columns turn each answer into kind/value, a hidden sheet (Berekening) folds them per
+indicator and per pillar, and the Overzicht sheet shows per pillar what the engine reports.
+
+Defined names, N = 1.. in the definition's pillar order (tests and other programs read them):
+
+- piramide_fase_N: the phase reached (0 = none).
+- piramide_score_N: the score as a percentage 0-100; empty when every question is n.v.t.
+- piramide_voortgang_N: share (0-100) of the next phase's indicators that are met; empty at
+  the top phase.
+- piramide_beantwoord_N: the number of questions answered (not empty, not invalid).
+- piramide_stenen_N: the number of loose stones (met indicators above the reached phase).
+- piramide_ambitie_N, piramide_verschil_N: the ambitie from the front sheet and ambitie minus
+  phase (Overzicht); empty when no ambitie is chosen.
+
+Per pillar and phase the Overzicht shows a block: a filled square for a phase reached, an
+open square for a phase above it with a loose stone, nothing otherwise; its colour is a
+conditional format on that mark.
 """
 
 from __future__ import annotations
@@ -15,6 +30,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
 from . import labels as L
+from . import wording as W
 from .answers import normalize
 from .measurement import Measurement
 from .scoring import MET, Result, score
@@ -53,6 +69,7 @@ def _formats(wb):
         "bold_c": f(bold=True, border=1, border_color="#BFBFBF", align="center"),
         "block": f(border=1, border_color="#BFBFBF", align="center", font_size=12),
         "reached": wb.add_format({"bg_color": "#2E75B6", "font_color": "#FFFFFF", "bold": True}),
+        "stone": wb.add_format({"bg_color": "#DDEBF7", "font_color": "#1F3864"}),
         "ok": wb.add_format({"bg_color": "#E2EFDA"}),
         "part": wb.add_format({"bg_color": "#FCE4D6"}),
     }
@@ -90,10 +107,13 @@ def write_template(q: Questionnaire, path: str | Path, filled: Measurement | Non
         lookup_range, ambitie_range = _write_lists(q, lists)
         ambitie_cells = _write_front(q, front, fmt, ambitie_range, filled)
         first, last = _write_questions(q, questions, fmt, lookup_range, filled, raw_answers, result)
-        phase_cells = _write_calc(q, calc, first, last, result)
-        _write_overview(q, overview, fmt, phase_cells, ambitie_cells, first, last, result)
-        for n, cell in enumerate(phase_cells, 1):
-            wb.define_name(f"piramide_fase_{n}", f"={L.SHEET_CALC}!{cell}")
+        calc_cells = _write_calc(q, calc, first, last, result)
+        overview_cells = _write_overview(q, overview, fmt, calc_cells, ambitie_cells, first, last, result)
+        for n, (cells, ov) in enumerate(zip(calc_cells, overview_cells), 1):
+            for key in ("fase", "score", "voortgang", "beantwoord", "stenen"):
+                wb.define_name(f"piramide_{key}_{n}", f"={L.SHEET_CALC}!{cells[key]}")
+            for key in ("ambitie", "verschil"):
+                wb.define_name(f"piramide_{key}_{n}", f"={L.SHEET_OVERVIEW}!{ov[key]}")
         info.write_row(0, 0, ["sleutel", "waarde"])
         for r, (k, v) in enumerate([(L.INFO_ID, q.id), (L.INFO_VERSION, q.version),
                                     ("gemaakt_met", f"piramide {__version__}")], 1):
@@ -177,8 +197,9 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
     ws.write(row, 0, "Zo vult u in", fmt["h2"])
     steps = [
         "Vul de gele cellen in; de rest van het werkboek is beveiligd tegen per ongeluk wijzigen (zonder wachtwoord).",
-        f"Beantwoord op het blad '{L.SHEET_QUESTIONS}' iedere vraag met ja, deels, nee, n.v.t. of weet niet (keuzelijst).",
-        "n.v.t. telt niet mee; 'weet niet' telt als niet behaald en wordt gemeld als kennisleemte. Laat geen vraag leeg.",
+        f"Beantwoord op het blad '{L.SHEET_QUESTIONS}' iedere vraag met {W.answer_choices(q)} (keuzelijst). "
+        f"In de score telt {W.value_legend(q)}.",
+        W.special_answers(q),
         f"Het blad '{L.SHEET_OVERVIEW}' laat tijdens het invullen zien hoeveel vragen beantwoord zijn en welke fase elke pijler haalt.",
         "Een pijler bereikt een fase als alle indicatoren van die fase én van alle lagere fasen behaald zijn: een piramide bouw je van onderaf.",
         "Sla het bestand op als .xlsx en lever het aan bij het RIEC; daar maakt 'piramide score' er een dashboard van.",
@@ -263,8 +284,10 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
                 row += 1
     last = row - 1
     assert first is not None, "a valid definition has questions"
-    ws.conditional_format(first, C_ANS, last, C_ANS, {"type": "cell", "criteria": "==", "value": '"ja"', "format": fmt["ok"]})
-    ws.conditional_format(first, C_ANS, last, C_ANS, {"type": "cell", "criteria": "==", "value": '"deels"', "format": fmt["part"]})
+    for marked, colour in ((W.full_labels(q), fmt["ok"]), (W.partial_labels(q), fmt["part"])):
+        for label in marked:
+            ws.conditional_format(first, C_ANS, last, C_ANS, {"type": "cell", "criteria": "==",
+                                                              "value": f'"{label}"', "format": colour})
     ws.autofilter(0, 0, last, C_SRC)
     ws.protect("", {"autofilter": True, "format_columns": True, "format_rows": True,
                     "select_locked_cells": True, "select_unlocked_cells": True})
@@ -291,9 +314,9 @@ def _rng(col: int, first: int, last: int) -> str:
     return f"{L.SHEET_QUESTIONS}!${c}${first + 1}:${c}${last + 1}"
 
 
-def _write_calc(q, ws, first, last, result) -> list[str]:
-    """Per indicator: counts and status; per pillar: phase by the pyramid rule. Returns the
-    phase cells in pillar order."""
+def _write_calc(q, ws, first, last, result) -> list[dict[str, str]]:
+    """Per indicator: counts and status; per pillar: phase by the pyramid rule, score, progress,
+    loose stones. Returns per pillar (definition order) the absolute cells of its figures."""
     ind_col, pil_col = _rng(H_IND, first, last), _rng(H_PIL, first, last)
     app, ja, unk, val = (_rng(c, first, last) for c in (H_APP, H_JA, H_UNK, H_VAL))
     ws.write_row(0, 0, ["indicator", "pijler", "fase", "telt", "ja", "onbekend", "som", "status", "behaald"])
@@ -313,7 +336,9 @@ def _write_calc(q, ws, first, last, result) -> list[str]:
     top = q.top_phase
     base = n + 3
     head = ["pijler", "naam"] + [f"fase {k} behaald" for k in range(1, top + 1)] + \
-           [f"t/m fase {k}" for k in range(1, top + 1)] + ["fase", "telt", "som", "score", "beantwoord", "vragen"]
+           [f"t/m fase {k}" for k in range(1, top + 1)] + \
+           ["fase", "telt", "som", "score", "beantwoord", "vragen", "score %", "voortgang", "losse stenen"] + \
+           [f"steen fase {k}" for k in range(1, top + 1)]
     ws.write_row(base, 0, head)
     ids, phases, met = f"$B$2:$B${n + 1}", f"$C$2:$C${n + 1}", f"$I$2:$I${n + 1}"
     cells = []
@@ -329,27 +354,44 @@ def _write_calc(q, ws, first, last, result) -> list[str]:
                 f"{xl_col_to_name(1 + top + k - 1)}{r}*{xl_col_to_name(1 + k)}{r}"
             ws.write_formula(row, 1 + top + k, f"={cum}", None, pc["cum"][k - 1])
         c_phase = 2 + 2 * top
+        col = lambda off: xl_col_to_name(c_phase + off)  # noqa: E731
+        fase = f"${col(0)}{r}"
         ws.write_formula(row, c_phase, f"=SUM({xl_col_to_name(2 + top)}{r}:{xl_col_to_name(1 + 2 * top)}{r})", None, pc["phase"])
         ws.write_formula(row, c_phase + 1, f"=SUMIFS({app},{pil_col},$A{r})", None, pc["telt"])
         ws.write_formula(row, c_phase + 2, f"=SUMIFS({val},{pil_col},$A{r})", None, pc["som"])
-        t, s = f"{xl_col_to_name(c_phase + 1)}{r}", f"{xl_col_to_name(c_phase + 2)}{r}"
+        t, s = f"{col(1)}{r}", f"{col(2)}{r}"
         ws.write_formula(row, c_phase + 3, f'=IF({t}=0,"",{s}/{t})', None, pc["score"])
         ws.write_formula(row, c_phase + 4, f"=SUMIFS({_rng(H_DONE, first, last)},{pil_col},$A{r})", None, pc["done"])
         ws.write_formula(row, c_phase + 5, f'=COUNTIF({pil_col},$A{r})', None, pc["n"])
-        cells.append(xl_rowcol_to_cell(row, c_phase, True, True))
+        ws.write_formula(row, c_phase + 6, f'=IF({t}=0,"",100*{s}/{t})', None, pc["score_pct"])
+        nxt = f"COUNTIFS({ids},$A{r},{phases},{fase}+1)"
+        ws.write_formula(row, c_phase + 7, f'=IF({fase}>={top},"",IF({nxt}=0,"",'
+                         f'100*COUNTIFS({ids},$A{r},{phases},{fase}+1,{met},1)/{nxt}))', None, pc["progress"])
+        ws.write_formula(row, c_phase + 8, f'=COUNTIFS({ids},$A{r},{phases},">"&{fase},{met},1)', None, pc["stones"])
+        for k in range(1, top + 1):
+            ws.write_formula(row, c_phase + 8 + k, f'=IF(AND({k}>{fase},COUNTIFS({ids},$A{r},{phases},{k},{met},1)>0),1,0)',
+                             None, pc["stone"][k - 1])
+        cell = lambda off: xl_rowcol_to_cell(row, c_phase + off, True, True)  # noqa: E731
+        cells.append({"fase": cell(0), "score": cell(6), "voortgang": cell(7), "beantwoord": cell(4),
+                      "vragen": cell(5), "stenen": cell(8), "steen": [cell(8 + k) for k in range(1, top + 1)]})
     return cells
 
 
-def _write_overview(q, ws, fmt, phase_cells, ambitie_cells, first, last, result):
+def _write_overview(q, ws, fmt, calc_cells, ambitie_cells, first, last, result) -> list[dict[str, str]]:
+    """Per pillar what the engine reports, live. Returns per pillar the ambitie and gap cells."""
     top = q.top_phase
-    ws.set_column(0, 0, 36)
-    ws.set_column(1, 2, 12)
-    ws.set_column(3, 3, 18)
-    ws.set_column(4, 5, 10)
-    ws.set_column(6, 6, 10)
-    ws.set_column(7, 6 + top, 5)
-    ws.merge_range(0, 0, 0, 6 + top, "Overzicht tijdens het invullen", fmt["title"])
-    ws.merge_range(1, 0, 1, 6 + top, "Dit blad rekent mee terwijl u invult. De officiële uitslag met toelichting "
+    c_block = 8                     # the first block column (F1)
+    last_col = c_block + top - 1
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 2, 11)
+    ws.set_column(3, 3, 16)
+    ws.set_column(4, 4, 9)
+    ws.set_column(5, 5, 13)
+    ws.set_column(6, 7, 9)
+    ws.set_column(c_block, last_col, 5)
+    ws.merge_range(0, 0, 0, last_col, "Overzicht tijdens het invullen", fmt["title"])
+    ws.set_row(0, 24)
+    ws.merge_range(1, 0, 1, last_col, "Dit blad rekent mee terwijl u invult. De officiële uitslag met toelichting "
                    "maakt het RIEC met 'piramide score'.", fmt["subtitle"])
     ws.set_row(1, 28)
     done_all = f"SUM({_rng(H_DONE, first, last)})"
@@ -358,38 +400,51 @@ def _write_overview(q, ws, fmt, phase_cells, ambitie_cells, first, last, result)
     ws.write_formula(3, 1, f"={done_all}", fmt["bold_c"], done_n)
     ws.write_string(3, 2, f"van {len(q.questions)}", fmt["text"])
     ws.write_formula(3, 3, f"={done_all}/{len(q.questions)}", fmt["pct"], done_n / len(q.questions))
-    head = ["Pijler", "Beantwoord", "Fase", "Fasenaam", "Score", "Ambitie", "Verschil"] + \
+    head = ["Pijler", "Beantwoord", "Fase", "Fasenaam", "Score", "Naar volgende fase", "Ambitie", "Verschil"] + \
            [f"F{k}" for k in range(1, top + 1)]
     ws.write_row(5, 0, head, fmt["head"])
+    ws.set_row(5, 28)
     names = ",".join(f'"{n}"' for n in ["Geen fase"] + [p.name for p in q.phases])
+    out = []
     for i, p in enumerate(q.pillars):
         row = 6 + i
         r = row + 1
-        calc_row = int(phase_cells[i].split("$")[-1])
-        c = lambda off: f"{L.SHEET_CALC}!${xl_col_to_name(2 + 2 * top + off)}${calc_row}"  # noqa: E731
+        cells = calc_cells[i]
+        c = lambda key: f"{L.SHEET_CALC}!{cells[key]}"  # noqa: E731
         pc = _pillar_cache(result, q, p.id)
         amb = result.measurement.ambitie.get(p.id) if result else None
         ws.write_string(row, 0, p.name, fmt["cell"])
-        ws.write_formula(row, 1, f'={c(4)}&" / "&{c(5)}', fmt["num_c"], f"{pc['done']} / {pc['n']}")
-        ws.write_formula(row, 2, f"={L.SHEET_CALC}!{phase_cells[i]}", fmt["bold_c"], pc["phase"])
+        ws.write_formula(row, 1, f'={c("beantwoord")}&" / "&{c("vragen")}', fmt["num_c"], f"{pc['done']} / {pc['n']}")
+        ws.write_formula(row, 2, f"={c('fase')}", fmt["bold_c"], pc["phase"])
         ws.write_formula(row, 3, f"=CHOOSE(C{r}+1,{names})", fmt["num_c"], q.phase_name(pc["phase"]) if pc["phase"] else "Geen fase")
-        ws.write_formula(row, 4, f'=IF({c(3)}="","n.v.t.",{c(3)})', fmt["pct"], "n.v.t." if pc["score"] == "" else pc["score"])
-        ws.write_formula(row, 5, f'=IFERROR(VALUE(LEFT({ambitie_cells[i]},FIND(" ",{ambitie_cells[i]}&" ")-1)),"")', fmt["num_c"], amb if amb else "")
-        ws.write_formula(row, 6, f'=IF(F{r}="","",F{r}-C{r})', fmt["num_c"], (amb - pc["phase"]) if amb else "")
+        ws.write_formula(row, 4, f'=IF({c("score")}="","n.v.t.",{c("score")}/100)', fmt["pct"],
+                         "n.v.t." if pc["score_pct"] == "" else pc["score_pct"] / 100)
+        ws.write_formula(row, 5, f'=IF({c("voortgang")}="","–",{c("voortgang")}/100)', fmt["pct"],
+                         "–" if pc["progress"] == "" else pc["progress"] / 100)
+        ws.write_formula(row, 6, f'=IFERROR(VALUE(LEFT({ambitie_cells[i]},FIND(" ",{ambitie_cells[i]}&" ")-1)),"")', fmt["num_c"], amb if amb else "")
+        ws.write_formula(row, 7, f'=IF(G{r}="","",G{r}-C{r})', fmt["num_c"], (amb - pc["phase"]) if amb else "")
         for k in range(1, top + 1):
-            ws.write_formula(row, 6 + k, f'=IF($C{r}>={k},"■","")', fmt["block"], "■" if pc["phase"] >= k else "")
+            steen = f"{L.SHEET_CALC}!{cells['steen'][k - 1]}"
+            mark = "■" if pc["phase"] >= k else ("□" if pc["stone"][k - 1] else "")
+            ws.write_formula(row, c_block - 1 + k, f'=IF($C{r}>={k},"■",IF({steen}=1,"□",""))', fmt["block"], mark)
         ws.set_row(row, 20)
-    rng = (6, 7, 5 + len(q.pillars), 6 + top)
+        out.append({"ambitie": xl_rowcol_to_cell(row, 6, True, True), "verschil": xl_rowcol_to_cell(row, 7, True, True)})
+    rng = (6, c_block, 5 + len(q.pillars), last_col)
     ws.conditional_format(*rng, {"type": "cell", "criteria": "==", "value": '"■"', "format": fmt["reached"]})
+    ws.conditional_format(*rng, {"type": "cell", "criteria": "==", "value": '"□"', "format": fmt["stone"]})
     note = 6 + len(q.pillars) + 1
-    ws.merge_range(note, 0, note + 1, 6 + top,
+    ws.merge_range(note, 0, note + 2, last_col,
                    "Fase: de hoogste fase waarvan alle indicatoren, en die van alle lagere fasen, behaald zijn "
                    "(0 = nog geen fase). Score: gemiddelde waarde van de toepasselijke vragen "
-                   "(ja = 1, deels = 0,5, nee, weet niet en leeg = 0; n.v.t. telt niet mee).", fmt["subtitle"])
+                   f"({W.score_legend(q)}). "
+                   "Naar volgende fase: het deel van de indicatoren van de volgende fase dat behaald is. "
+                   "Verschil: ambitie min fase. ■ = fase bereikt; □ = losse stenen: indicatoren van die fase "
+                   "behaald terwijl een lagere fase nog niet bereikt is.", fmt["subtitle"])
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 1)
+    return out
 
 
 # --- cached results: the engine's values for the formula cells -----------------------------
@@ -424,12 +479,18 @@ def _indicator_cache(result: Result | None, q: Questionnaire, iid: str) -> tuple
 def _pillar_cache(result: Result | None, q: Questionnaire, pid: str) -> dict:
     top = q.top_phase
     if result is None:
-        return {"met": [0] * top, "cum": [0] * top, "phase": 0, "telt": 0, "som": 0, "score": "", "done": 0, "n": 0}
+        return {"met": [0] * top, "cum": [0] * top, "phase": 0, "telt": 0, "som": 0, "score": "", "done": 0, "n": 0,
+                "score_pct": "", "progress": "", "stones": 0, "stone": [0] * top}
     pr = result.pillar(pid)
     met = [int(all(ir.met for ir in pr.indicators if ir.indicator.phase == k)) for k in range(1, top + 1)]
     cum = [int(k <= pr.phase) for k in range(1, top + 1)]
     rows = [_answer_cache(result, qq.id) for ir in pr.indicators for qq, _ in ir.answers]
     telt = sum(r[2] for r in rows)
     som = sum(r[1] for r in rows if r[1] != "")
+    stone = [int(k > pr.phase and any(ir.met for ir in pr.indicators if ir.indicator.phase == k))
+             for k in range(1, top + 1)]
     return {"met": met, "cum": cum, "phase": pr.phase, "telt": telt, "som": som,
-            "score": (som / telt) if telt else "", "done": pr.answered, "n": pr.total}
+            "score": (som / telt) if telt else "", "done": pr.answered, "n": pr.total,
+            "score_pct": "" if pr.score is None else pr.score,
+            "progress": "" if pr.progress is None else pr.progress,
+            "stones": len(pr.loose_stones), "stone": stone}

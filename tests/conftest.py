@@ -175,6 +175,24 @@ vraag = "Vraag B4?"
 bron = "003_a89707cddbc46b07.txt"
 '''
 
+# The small definition with its main scale replaced by a RIEC's own words: no n.v.t., no weet niet.
+JDN = SMALL[SMALL.index('[[schalen]]\nid = "jdn"'):SMALL.index('[[schalen]]\nid = "jn"')]
+VHG = '''[[schalen]]
+id = "jdn"
+naam = "volledig/half/geen"
+[[schalen.antwoorden]]
+label = "volledig"
+waarde = 1.0
+[[schalen.antwoorden]]
+label = "half"
+waarde = 0.5
+[[schalen.antwoorden]]
+label = "geen"
+waarde = 0.0
+
+'''
+CUSTOM = SMALL.replace(JDN, VHG)
+
 SMALL_IDS = ["A-01", "A-02", "A-03", "A-04", "A-05", "A-06", "B-01", "B-02", "B-03", "B-04"]
 
 
@@ -239,4 +257,110 @@ def soffice_convert(files: list[Path], target: str, outdir: Path, profile: Path,
     out = [outdir / (f.stem + "." + ext) for f in files]
     missing = [p for p in out if not p.exists()]
     assert not missing, f"LibreOffice schreef niet: {missing}"
+    return out
+
+
+# --- the fill-in workbook's live figures, held to the engine ---------------------------------
+
+PILLAR_NAMES = ("fase", "score", "voortgang", "beantwoord", "stenen", "ambitie", "verschil")
+
+
+def defined_cells(path: Path, q) -> dict[str, tuple[str, str]]:
+    """piramide_<figure>_<n> -> (sheet, cell), for every pillar figure the template names."""
+    import openpyxl
+    wb = openpyxl.load_workbook(path, read_only=True)
+    out = {}
+    for key in PILLAR_NAMES:
+        for n in range(1, len(q.pillars) + 1):
+            name = f"piramide_{key}_{n}"
+            assert name in wb.defined_names, f"{name} ontbreekt"
+            sheet, ref = wb.defined_names[name].attr_text.split("!")
+            out[name] = (sheet, ref.replace("$", ""))
+    wb.close()
+    return out
+
+
+class Values:
+    """The stored (cached or recalculated) values of a workbook, read once with calamine."""
+
+    def __init__(self, path: Path):
+        from python_calamine import CalamineWorkbook
+        wb = CalamineWorkbook.from_path(str(path))
+        self.sheets = {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
+
+    def at(self, sheet: str, ref: str):
+        from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+        col, row = coordinate_from_string(ref)
+        return self.cell(sheet, row - 1, column_index_from_string(col) - 1)
+
+    def cell(self, sheet: str, r: int, c: int):
+        rows = self.sheets[sheet]
+        v = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+        return "" if v is None else v
+
+    def find_row(self, sheet: str, col: int, value) -> int:
+        return next(i for i, row in enumerate(self.sheets[sheet]) if len(row) > col and row[col] == value)
+
+
+def _same(expected, got) -> bool:
+    if expected == "" or expected is None:
+        return got in ("", None)
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        return isinstance(got, (int, float)) and abs(float(got) - float(expected)) < 1e-9
+    return expected == got
+
+
+def live_disagreements(q, r, v: Values, names: dict) -> list[tuple]:
+    """Every live figure of a recalculated fill-in workbook that differs from the engine's Result
+    `r`: per question (kind, value), per indicator (status, met), per pillar the named figures
+    and the Overzicht row (answered, phase, phase name, score, progress, ambitie, gap, blocks)."""
+    from piramide import labels as L
+    from piramide.scoring import MET
+    out = []
+
+    def check(what, expected, got):
+        if not _same(expected, got):
+            out.append((what, expected, got))
+
+    qs = L.SHEET_QUESTIONS
+    head = v.sheets[qs][0]
+    c_id, c_kind, c_val = head.index(L.COL_ID), head.index("soort"), head.index("waarde")
+    rows = {row[c_id]: row for row in v.sheets[qs][1:] if len(row) > c_val}
+    for qq in q.questions:
+        a = r.measurement.answers[qq.id]
+        check(f"{qq.id} soort", a.kind, rows[qq.id][c_kind])
+        check(f"{qq.id} waarde", "" if a.kind == "nvt" else (a.value if a.kind == "waarde" else 0),
+              rows[qq.id][c_val] if rows[qq.id][c_val] is not None else "")
+
+    calc = {row[0]: row for row in v.sheets[L.SHEET_CALC][1:len(q.indicators) + 1]}
+    ov = L.SHEET_OVERVIEW
+    h = v.find_row(ov, 0, "Pijler")
+    cols = {name: i for i, name in enumerate(v.sheets[ov][h]) if name}
+    total = v.find_row(ov, 0, "Beantwoorde vragen")
+    answered = sum(p.answered for p in r.pillars)
+    check("beantwoord totaal", answered, v.cell(ov, total, 1))
+    check("beantwoord totaal %", answered / len(q.questions), v.cell(ov, total, 3))
+    for n, pr in enumerate(r.pillars, 1):
+        pid = pr.pillar.id
+        for ir in pr.indicators:
+            check(f"{ir.indicator.id} status", ir.status, calc[ir.indicator.id][7])
+            check(f"{ir.indicator.id} behaald", int(ir.status in MET), calc[ir.indicator.id][8])
+        named = {"fase": pr.phase, "score": pr.score, "voortgang": pr.progress, "beantwoord": pr.answered,
+                 "stenen": len(pr.loose_stones), "ambitie": pr.ambitie, "verschil": pr.gap}
+        for key, expected in named.items():
+            check(f"piramide_{key}_{n} ({pid})", expected, v.at(*names[f"piramide_{key}_{n}"]))
+        row = v.find_row(ov, 0, pr.pillar.name)
+        shown = lambda col: v.cell(ov, row, cols[col])  # noqa: E731
+        check(f"{pid} Beantwoord", f"{pr.answered} / {pr.total}", shown("Beantwoord"))
+        check(f"{pid} Fase", pr.phase, shown("Fase"))
+        check(f"{pid} Fasenaam", q.phase_name(pr.phase) if pr.phase else "Geen fase", shown("Fasenaam"))
+        check(f"{pid} Score", "n.v.t." if pr.score is None else pr.score / 100, shown("Score"))
+        check(f"{pid} Naar volgende fase", "–" if pr.progress is None else pr.progress / 100,
+              shown("Naar volgende fase"))
+        check(f"{pid} Ambitie", pr.ambitie, shown("Ambitie"))
+        check(f"{pid} Verschil", pr.gap, shown("Verschil"))
+        stone_phases = {q.indicator(i).phase for i in pr.loose_stones}
+        for k in range(1, q.top_phase + 1):
+            mark = "■" if k <= pr.phase else ("□" if k in stone_phases else "")
+            check(f"{pid} blok F{k}", mark, shown(f"F{k}"))
     return out

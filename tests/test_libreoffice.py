@@ -7,10 +7,12 @@ import subprocess
 import openpyxl
 import pytest
 
-from conftest import needs_soffice, soffice_convert
+from conftest import CUSTOM, Values, defined_cells, live_disagreements, needs_soffice, soffice_convert
 from piramide import labels as L
+from piramide import questionnaire as qmod
 from piramide.dashboard import write_dashboard
 from piramide.example import example_measurements, file_name
+from piramide.measurement import Measurement
 from piramide.reader import read
 from piramide.scoring import score
 from piramide.template import write_template
@@ -19,77 +21,118 @@ pytestmark = needs_soffice
 ERRORS = ("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "Err:", "#NULL!", "#NUM!")
 
 
+def ambitions(q, n: int) -> dict:
+    """Ambitie per pillar, shifted per pattern: none, and every phase, so that the gap to the
+    reached phase takes every sign."""
+    choices = [None] + [p.number for p in q.phases]
+    out = {p.id: choices[(n + i) % len(choices)] for i, p in enumerate(q.pillars)}
+    return {k: a for k, a in out.items() if a}
+
+
+def pyramid(q, reached: dict, blocker: str, above: str, rng: random.Random, seen_nvt=True) -> dict:
+    """Answers for pillars built up to `reached[pillar]`, the next phase held back by `blocker`
+    in its first indicator (its other indicators met: loose stones), and every phase above it
+    answered `above` ("ja" or a whole n.v.t. indicator make loose stones; "nee" none)."""
+    ans = {}
+    for p in q.pillars:
+        t = reached[p.id]
+        for j, ind in enumerate(sorted(q.indicators_of(p.id), key=lambda i: (i.phase, i.id))):
+            first_of_next = ind.phase == t + 1 and ind is min((i for i in q.indicators_of(p.id) if i.phase == t + 1),
+                                                              key=lambda i: i.id)
+            for i, qq in enumerate(q.questions_of(ind.id)):
+                if ind.phase <= t:
+                    ans[qq.id] = rng.choice(["ja", "ja", "n.v.t."] if seen_nvt else ["ja"])
+                elif first_of_next:
+                    ans[qq.id] = blocker if i == 0 else "ja"
+                elif ind.phase == t + 1:
+                    ans[qq.id] = "ja"
+                else:
+                    ans[qq.id] = above
+    return ans
+
+
 def patterns(q) -> list[dict]:
-    """At least 50 answer patterns: uniform, every pillar at every phase, and random mixes."""
+    """Answer patterns chosen to exercise every live figure: uniform answers (an all-n.v.t.
+    workbook among them), pyramids at every phase with loose stones above a missing foundation
+    (met indicators, whole n.v.t. indicators) or none, blockers of every kind (nee, weet niet,
+    deels, empty, deels with weet niet), one pillar all n.v.t. among judged ones, forms as
+    people type them, and random mixes."""
     forms = ["ja", "deels", "nee", "n.v.t.", "weet niet", ""]
+    top = q.top_phase
     out = [{qq.id: f for qq in q.questions} for f in forms]
-    blockers = ["nee", "weet niet", "deels", ""]
-    for target in range(0, q.top_phase + 1):
-        for b, blocker in enumerate(blockers):
-            rng = random.Random(100 * target + b)
-            ans = {}
-            for p in q.pillars:
-                t = (target + q.pillars.index(p)) % (q.top_phase + 1)   # pillars at different phases
-                for ind in q.indicators_of(p.id):
-                    for i, qq in enumerate(q.questions_of(ind.id)):
-                        if ind.phase <= t:
-                            ans[qq.id] = rng.choice(["ja", "ja", "n.v.t."])
-                        elif ind.phase == t + 1 and i == 0:
-                            ans[qq.id] = blocker
-                        else:
-                            ans[qq.id] = rng.choice(forms)
-            out.append(ans)
-    typed = [" JA", "Nee ", "nvt", "N.V.T.", "Gedeeltelijk", "j", "n", "weet niet", 1, 0, "misschien"]
-    for seed in range(30):
+    pillars = [p.id for p in q.pillars]
+    for shift in range(top + 1):
+        reached = {pid: (shift + i) % (top + 1) for i, pid in enumerate(pillars)}
+        for b, (blocker, above) in enumerate([("nee", "ja"), ("weet niet", "n.v.t."), ("deels", "nee"),
+                                              ("", "ja"), ("deels", "weet niet")]):
+            out.append(pyramid(q, reached, blocker, above, random.Random(10 * shift + b), seen_nvt=b % 2 == 0))
+    # One pillar all n.v.t., the others part-way; then a whole indicator n.v.t. below a blocker.
+    for i, pid in enumerate(pillars):
+        ans = pyramid(q, {p: (i + j) % top for j, p in enumerate(pillars)}, "deels", "ja", random.Random(i))
+        ans.update({qq.id: "n.v.t." for ind in q.indicators_of(pid) for qq in q.questions_of(ind.id)})
+        out.append(ans)
+    # Only weet niet / empty keep an indicator from behaald: onbekend, never nee.
+    for gap in ("weet niet", ""):
+        ans = {qq.id: "ja" for qq in q.questions}
+        for p in q.pillars:
+            ind = min(q.indicators_of(p.id), key=lambda i: (i.phase, i.id))
+            ans[q.questions_of(ind.id)[-1].id] = gap
+        out.append(ans)
+    typed = [" JA", "Nee ", "nvt", "N.V.T.", "Gedeeltelijk", "j", "n", "WEET NIET", 1, 0, "misschien"]
+    for seed in range(3):
+        rng = random.Random(50 + seed)
+        ans = pyramid(q, {pid: rng.randrange(top + 1) for pid in pillars}, "nee", "ja", rng)
+        for qid in rng.sample(sorted(ans), 25):
+            ans[qid] = rng.choice(typed)
+        out.append(ans)
+    for seed in range(12):
         rng = random.Random(seed)
         weights = [rng.random() for _ in forms]
-        ans = {qq.id: rng.choices(forms, weights)[0] for qq in q.questions}
-        if seed % 3 == 0:
-            for qid in rng.sample(sorted(ans), 12):
-                ans[qid] = rng.choice(typed)
-        out.append(ans)
+        out.append({qq.id: rng.choices(forms, weights)[0] for qq in q.questions})
     return out
 
 
-def defined_values(path) -> list:
-    wb = openpyxl.load_workbook(path, data_only=True)
-    out = []
-    for i in range(1, 6):
-        sheet, ref = wb.defined_names[f"piramide_fase_{i}"].attr_text.split("!")
-        out.append(wb[sheet][ref.replace("$", "")].value)
+def small_patterns(q) -> list[dict]:
+    """The small definition, with its ja/nee scale (no n.v.t. there: that answer is invalid)."""
+    out = [{qq.id: f for qq in q.questions} for f in ["ja", "n.v.t.", ""]]
+    for seed in range(5):
+        rng = random.Random(seed)
+        out.append({qq.id: rng.choice(["ja", "ja", "deels", "nee", "n.v.t.", "weet niet", ""]) for qq in q.questions})
     return out
 
 
-def test_live_formulas_agree_with_the_engine(tmp_path, default_q):
-    q = default_q
-    pats = patterns(q)
-    assert len(pats) >= 50
+def test_live_formulas_agree_with_the_engine(tmp_path, default_q, small):
+    """After a real recalculation in LibreOffice every live figure of the fill-in workbook is the
+    engine's: per question kind and value, per indicator status, per pillar phase, score,
+    progress, answered, loose stones, ambitie and gap, and the pyramid's blocks."""
+    cases = [(default_q, a) for a in patterns(default_q)] + [(small, a) for a in small_patterns(small)]
+    assert len(cases) >= 50
     src = []
-    for n, ans in enumerate(pats):
+    for n, (q, ans) in enumerate(cases):
         # cached=False: the formulas' stored results are zeros, so agreement proves a recalculation
-        src.append(write_template(q, tmp_path / "in" / f"p{n:03d}.xlsx",
+        src.append(write_template(q, tmp_path / "in" / f"p{n:03d}.xlsx", filled=Measurement(ambitie=ambitions(q, n)),
                                   raw_answers={k: (v, "") for k, v in ans.items()}, cached=False))
     outs = soffice_convert(src, "xlsx:Calc MS Excel 2007 XML", tmp_path / "out", tmp_path / "profile")
-    disagreements = []
-    nonzero = 0
-    for n, (s, o) in enumerate(zip(src, outs)):
-        engine = [p.phase for p in score(read(s, q), q).pillars]
-        live = [int(v) if v is not None else None for v in defined_values(o)]
-        nonzero += any(engine)
-        if live != engine:
-            disagreements.append((n, engine, live))
-        wb = openpyxl.load_workbook(o, data_only=True)
-        calc = wb[L.SHEET_CALC]
+    names = {id(q): defined_cells(outs[[c[0] for c in cases].index(q)], q) for q in (default_q, small)}
+    disagreements, pillars = [], []
+    for n, ((q, _), s, o) in enumerate(zip(cases, src, outs)):
         r = score(read(s, q), q)
-        # per-indicator status agrees too
-        statuses = {row[0]: row[7] for row in calc.iter_rows(min_row=2, max_row=len(q.indicators) + 1,
-                                                             values_only=True)}
-        for p in r.pillars:
-            for ir in p.indicators:
-                if statuses[ir.indicator.id] != ir.status:
-                    disagreements.append((n, ir.indicator.id, ir.status, statuses[ir.indicator.id]))
-    assert not disagreements, disagreements[:5]
-    assert nonzero >= 20   # the patterns reach real phases, not only zeros
+        disagreements += [(n,) + d for d in live_disagreements(q, r, Values(o), names[id(q)])]
+        pillars += r.pillars
+    bad = sorted({d[0] for d in disagreements})
+    assert not disagreements, f"{len(bad)} of {len(cases)} patterns disagree {bad}: {disagreements[:6]}"
+    # The patterns exercise what they claim to: without this, agreement could be on zeros only.
+    gaps = {(p.gap > 0) - (p.gap < 0) for p in pillars if p.gap is not None}
+    assert gaps == {-1, 0, 1} and any(p.gap is None for p in pillars)
+    assert {p.phase for p in pillars} == set(range(default_q.top_phase + 1))
+    assert sum(bool(p.loose_stones) for p in pillars) >= 40
+    assert any(p.loose_stones and p.phase == 0 for p in pillars)
+    assert sum(not p.judgeable for p in pillars) >= 6
+    assert any(p.progress is not None and 0 < p.progress < 100 for p in pillars)
+    assert any(p.score is not None and 0 < p.score < 100 and p.score != 50 for p in pillars)
+    assert any(p.answered < p.total for p in pillars)
+    statuses = {ir.status for p in pillars for ir in p.indicators}
+    assert statuses == {"behaald", "deels", "niet behaald", "onbekend", "n.v.t."}
 
 
 def test_round_trip_through_libreoffice_gives_the_same_result(tmp_path, default_q):
@@ -116,7 +159,9 @@ def test_template_recalculates_without_error_values(tmp_path, default_q):
     bad = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
            if isinstance(c.value, str) and c.value.startswith(ERRORS)]
     assert not bad, bad[:5]
-    assert defined_values(out) == [0, 0, 0, 0, 0]
+    r = score(read(src, default_q), default_q)
+    assert [p.phase for p in r.pillars] == [0, 0, 0, 0, 0]
+    assert not live_disagreements(default_q, r, Values(out), defined_cells(out, default_q))
 
 
 def pdf_pages(pdf) -> list[str]:
@@ -131,7 +176,12 @@ def test_dashboard_renders_on_one_page_without_errors(tmp_path, default_q):
     m = example_measurements(q)[1]
     src = write_template(q, tmp_path / file_name(m), filled=m)
     dash = write_dashboard(score(read(src, q), q), tmp_path / "dash.xlsx")
-    pdf, = soffice_convert([dash], "pdf", tmp_path / "pdf", tmp_path / "profile")
+    # A RIEC's own definition: two pillars, three phases, its own answer words.
+    (tmp_path / "eigen.toml").write_text(CUSTOM, encoding="utf-8")
+    c = qmod.load(tmp_path / "eigen.toml")
+    csrc = write_template(c, tmp_path / "eigen.xlsx", filled=example_measurements(c)[1])
+    cdash = write_dashboard(score(read(csrc, c), c), tmp_path / "eigen-dash.xlsx")
+    pdf, cpdf = soffice_convert([dash, cdash], "pdf", tmp_path / "pdf", tmp_path / "profile")
     pages = pdf_pages(pdf)
     assert "Piramide Fitte Gemeenten: Voorbeeldstad" in pages[0]
     assert "Waarom deze fase" in pages[0] and "Bron:" in pages[0]      # all of it on page one
@@ -140,6 +190,12 @@ def test_dashboard_renders_on_one_page_without_errors(tmp_path, default_q):
     assert not [e for e in ERRORS if e in text]
     for sheet_word in ["Actiehouder", "Antwoorden", "SHA-256"]:
         assert sheet_word in text
+    cpages = pdf_pages(cpdf)
+    first = " ".join(cpages[0].split())
+    assert "Piramide Fitte Gemeenten: Voorbeeldstad" in first         # the title is not cut
+    assert "Pijler B: Fase 1 (Basis) bereikt; fase 2 nog niet omdat indicator B-2 'B midden' niet behaald is " \
+           "(B-02 'nee')." in first
+    assert "volledig = 1, half = 0,5, geen = 0" in cpages[-1] and "deels = 0,5" not in cpages[-1]
 
 
 def test_template_renders_front_and_overview_on_one_page_each(tmp_path, default_q):

@@ -117,15 +117,64 @@ def test_missing_answers_count_as_empty(small):
     assert r.pillar("A").phase == 2
 
 
-def test_scoring_does_not_know_files_or_excel():
+# Scoring is pure (design notes): it knows nothing of files, workbooks or how answers were read.
+FORBIDDEN_FOR_SCORING = {
+    # workbooks and files
+    "openpyxl", "xlsxwriter", "python_calamine", "defusedxml", "msoffcrypto", "zipfile",
+    "pathlib", "io", "os", "shutil", "tempfile", "glob",
+    # the rooms that read, gate, load or write files
+    "piramide.reader", "piramide.gate", "piramide.questionnaire", "piramide.template",
+    "piramide.dashboard", "piramide.regionbook", "piramide.output", "piramide.example",
+    "piramide.batch", "piramide.cli",
+}
+
+
+def imported_modules(source: str, package: str) -> set[str]:
+    """Every module a source imports, relative imports resolved against `package`
+    ("from . import reader" -> piramide.reader; "from .reader import x" -> piramide.reader)."""
     import ast
+    out = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                mod = f"{base}.{node.module}" if node.module else base
+            else:
+                mod = node.module
+            out.add(mod)
+            if not node.module:          # "from . import reader": the names are modules
+                out |= {f"{mod}.{a.name}" for a in node.names}
+    return out
+
+
+def forbidden(modules: set[str]) -> set[str]:
+    return {m for m in modules if m in FORBIDDEN_FOR_SCORING or m.split(".")[0] in FORBIDDEN_FOR_SCORING}
+
+
+def test_import_resolver_sees_relative_imports():
+    got = imported_modules("from . import reader\nfrom .template import x\nfrom ..y import z\n"
+                           "import openpyxl.cell\nfrom pathlib import Path", "piramide")
+    assert forbidden(got) == {"piramide.reader", "piramide.template", "openpyxl.cell", "pathlib"}
+
+
+def test_scoring_does_not_know_files_or_excel():
     import inspect
+    import subprocess
+    import sys
 
     import piramide.scoring as s
-    tree = ast.parse(inspect.getsource(s))
-    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
-               {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not imported & {"openpyxl", "xlsxwriter", "pathlib", ".reader", ".dashboard", ".template"}
+    imported = imported_modules(inspect.getsource(s), "piramide")
+    assert {"piramide.model", "piramide.measurement"} <= imported     # the parser sees its imports
+    assert not forbidden(imported)
+    # Nor through what it imports: what importing scoring adds in a fresh interpreter (which
+    # itself starts with io, os and pathlib loaded).
+    code = "import sys; a = set(sys.modules); import piramide.scoring; print(*(set(sys.modules) - a))"
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout.split())
+    assert {"piramide.scoring", "piramide.model"} <= loaded
+    assert not forbidden(loaded)
 
 
 def test_to_frame_for_analysts_one_row_per_indicator(small):

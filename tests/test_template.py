@@ -4,7 +4,7 @@ formula results that already agree with the engine when the file is opened."""
 import openpyxl
 import pytest
 
-from conftest import all_answers, filled
+from conftest import Values, all_answers, defined_cells, filled, live_disagreements
 from piramide import labels as L
 from piramide.example import example_measurements
 from piramide.reader import read
@@ -44,6 +44,9 @@ def test_105_unique_ids_each_with_a_dropdown(template_wb, default_q):
 def test_defined_names_hold_the_live_phase_per_pillar(template_wb, default_q):
     names = sorted(n for n in template_wb.defined_names if n.startswith("piramide_fase_"))
     assert names == [f"piramide_fase_{i}" for i in range(1, 6)]
+    for key in ("score", "voortgang", "beantwoord", "stenen", "ambitie", "verschil"):
+        assert sorted(n for n in template_wb.defined_names if n.startswith(f"piramide_{key}_")) == \
+            [f"piramide_{key}_{i}" for i in range(1, 6)]
     calc = template_wb[L.SHEET_CALC]
     for i, p in enumerate(default_q.pillars, 1):
         sheet, ref = template_wb.defined_names[f"piramide_fase_{i}"].attr_text.split("!")
@@ -93,14 +96,28 @@ def test_front_sheet_has_metadata_and_ambitie_fields(template_wb, default_q):
 
 
 def test_cached_formula_results_agree_with_the_engine(tmp_path, default_q):
-    """What a program shows without recalculating (LibreOffice's default) is the engine's answer."""
+    """What a program shows without recalculating (LibreOffice's default) is the engine's answer:
+    every live figure's stored result, not only the phase."""
+    pillars = []
     for m in example_measurements(default_q):
         path = write_template(default_q, tmp_path / f"{m.soort}.xlsx", filled=m)
-        wb = openpyxl.load_workbook(path, data_only=True)
         r = score(read(path, default_q), default_q)
-        for i, pr in enumerate(r.pillars, 1):
-            sheet, ref = wb.defined_names[f"piramide_fase_{i}"].attr_text.split("!")
-            assert wb[sheet][ref.replace("$", "")].value == pr.phase
+        assert not live_disagreements(default_q, r, Values(path), defined_cells(path, default_q))
+        pillars += r.pillars
+    assert any(p.loose_stones for p in pillars) and any(p.gap for p in pillars)
+
+
+def test_overview_blocks_are_coloured_by_their_mark(template_wb, default_q):
+    """The pyramid's colours are conditional formats on the marks the live test checks."""
+    ws = template_wb[L.SHEET_OVERVIEW]
+    rules = {r.formula[0]: r.dxf.fill.bgColor.rgb
+             for cf in ws.conditional_formatting for r in cf.rules}
+    assert set(rules) == {'"■"', '"□"'}
+    assert rules['"■"'] != rules['"□"']
+    head = [c.value for c in ws[6]]
+    blocks = [c for c in ws.conditional_formatting][0].sqref
+    assert str(blocks) == f"{ws.cell(7, head.index('F1') + 1).coordinate}:" \
+                          f"{ws.cell(6 + len(default_q.pillars), head.index(f'F{default_q.top_phase}') + 1).coordinate}"
 
 
 def test_user_text_never_becomes_a_formula(tmp_path, small):
