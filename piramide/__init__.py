@@ -156,7 +156,7 @@ def write_dashboard(result: Result | Trend, path: str | Path, replace: bool = Tr
 
 def write_overview(ov: Overview, path: str | Path, replace: bool = True) -> Path:
     """Write the region overview workbook."""
-    from .regionbook import write_overview as _write
+    from .overview_workbook import write_overview as _write
     return _write(ov, path, replace=replace)
 
 

@@ -223,7 +223,6 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
 
     from .batch import write_dashboards
     from .dashboard import default_name
-    from .history import build_trends
     if json_path is not None and not json_path.strip():
         raise click.UsageError("--json: geef een bestandsnaam, of '-' voor het scherm.")
     _text_output(json_path, "--json", (".json",))
@@ -372,7 +371,7 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
     import secrets
 
     from .output import write_atomic
-    from .regionbook import write_overview
+    from .overview_workbook import write_overview
     from .regional import SLEUTEL_MIN, build_overview, derive_key
     _workbook_output(output)
     _text_output(csv_path, "--csv", (".csv", ".txt"))

@@ -15,41 +15,8 @@ from . import __version__
 from . import wording as W
 from .output import OUTPUT_MARK, atomic_buffer
 from .text import for_file
-from .scoring import BEHAALD, DEELS, NIET_BEHAALD, NVT_STATUS, ONBEKEND, Result
-
-DARK, MID, LIGHT, GREY = "#1F3864", "#2E75B6", "#DDEBF7", "#F2F2F2"
-STATUS_FILL = {BEHAALD: "#C6E0B4", DEELS: "#FFE699", NIET_BEHAALD: "#F8CBAD", ONBEKEND: "#D9D9D9",
-               NVT_STATUS: "#FFFFFF"}
-
-
-def _fmt(wb):
-    base = {"font_name": "Calibri", "font_size": 10, "valign": "vcenter"}
-    f = lambda **kw: wb.add_format({**base, **kw})  # noqa: E731
-    return {
-        "title": f(bold=True, font_size=18, font_color=DARK),
-        "sub": f(font_color="#404040", font_size=10),
-        "h2": f(bold=True, font_size=12, font_color=DARK, bottom=1),
-        "reached": f(bold=True, bg_color=MID, font_color="#FFFFFF", align="center", border=2, border_color="#FFFFFF"),
-        "open": f(font_color="#7F7F7F", bg_color=GREY, align="center", border=2, border_color="#FFFFFF", pattern=1),
-        "stone": f(font_color=DARK, bg_color=LIGHT, align="center", border=2, border_color="#FFFFFF", italic=True),
-        "reached_amb": f(bold=True, bg_color=MID, font_color="#FFFFFF", align="center", border=5, border_color="#C00000"),
-        "open_amb": f(font_color="#404040", bg_color=GREY, align="center", border=5, border_color="#C00000"),
-        "stone_amb": f(font_color=DARK, bg_color=LIGHT, align="center", border=5, border_color="#C00000", italic=True),
-        "pname": f(bold=True, align="center", text_wrap=True, font_size=10, font_color=DARK),
-        "pinfo": f(align="center", font_size=9),
-        "pphase": f(align="center", bold=True, font_size=11),
-        "head": f(bold=True, bg_color=DARK, font_color="#FFFFFF", text_wrap=True, border=1, valign="top"),
-        "cell": f(text_wrap=True, border=1, border_color="#BFBFBF", valign="top"),
-        "cell_c": f(border=1, border_color="#BFBFBF", align="center", valign="top"),
-        "pct": f(border=1, border_color="#BFBFBF", align="center", num_format="0%", valign="top"),
-        "date": f(border=1, border_color="#BFBFBF", num_format="dd-mm-yyyy", valign="top"),
-        "wrap": f(text_wrap=True, valign="top"),
-        "small": f(font_size=8, font_color="#595959", text_wrap=True, valign="top"),
-        "label": f(bold=True, valign="top"),
-        "input": f(border=1, border_color="#BFBFBF", bg_color="#FFF2CC", text_wrap=True, valign="top"),
-        "input_date": f(border=1, border_color="#BFBFBF", bg_color="#FFF2CC", num_format="dd-mm-yyyy", valign="top"),
-    }
-
+from .scoring import Result
+from .style import MID, STATUS_FILL, findings_sheet, formats, table
 
 def default_name(r: Result) -> str:
     from .serialize import slug
@@ -63,7 +30,7 @@ def write_dashboard(r: Result, path: str | Path, trend=None, replace: bool = Tru
     with atomic_buffer(path, replace) as buf:
         wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "default_date_format": "dd-mm-yyyy"})
-        fmt = _fmt(wb)
+        fmt = formats(wb)
         wb.set_custom_property(OUTPUT_MARK, "dashboard")
         m = r.measurement
         wb.set_properties({"title": f"Piramide Fitte Gemeenten: {m.gemeente}", "subject": "Dashboard weerbaarheid",
@@ -77,7 +44,7 @@ def write_dashboard(r: Result, path: str | Path, trend=None, replace: bool = Tru
         _improvements(wb.add_worksheet("Verbeterpunten"), fmt, r)
         _indicators(wb, wb.add_worksheet("Indicatoren"), fmt, r)
         _answers(wb.add_worksheet("Antwoorden"), fmt, r)
-        _findings(wb.add_worksheet("Meldingen"), fmt, r.findings + (trend.findings if trend else []))
+        findings_sheet(wb.add_worksheet("Meldingen"), fmt, r.findings + (trend.findings if trend else []))
         _about(wb.add_worksheet("Over"), fmt, r)
         wb.close()
     return path
@@ -206,39 +173,13 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     ws.activate()
 
 
-def _table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[str], landscape=True):
-    for c, (title, w) in enumerate(heads):
-        ws.set_column(c, c, w)
-        ws.write_string(0, c, title, fmt["head"])
-    for r, row in enumerate(rows, 1):
-        # Row heights are not grown for wrapped text by every program: set them from the text.
-        lines = max([1] + [-(-len(v) // max(1, int(w * 1.15))) for v, (_, w) in zip(row, heads) if isinstance(v, str)])
-        if lines > 1:
-            ws.set_row(r, 13 * lines + 2)
-        for c, (v, f) in enumerate(zip(row, fmts)):
-            if v is None:
-                ws.write_blank(r, c, None, fmt[f])
-            elif isinstance(v, str):
-                ws.write_string(r, c, v, fmt[f])
-            else:
-                ws.write(r, c, v, fmt[f])
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), len(heads) - 1)
-    ws.repeat_rows(0)
-    ws.set_paper(9)
-    ws.set_landscape() if landscape else ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(0.4, 0.4, 0.5, 0.5)
-    ws.set_footer("&L&8Vertrouwelijk&R&8&A · &P / &N")
-
-
 def _improvements(ws, fmt, r: Result):
     heads = [("Nr", 4), ("Pijler", 22), ("Fase", 5), ("Indicator", 26), ("Status", 11), ("Waarom", 18),
              ("Handvat: wat helpt", 50), ("Actiehouder", 16), ("Deadline", 11), ("Status actie", 12)]
     rows = [[i, imp.pillar.name, imp.indicator.indicator.phase,
              f"{imp.indicator.indicator.id} {imp.indicator.indicator.name}", imp.indicator.status, imp.reason,
              imp.indicator.indicator.handvat, None, None, None] for i, imp in enumerate(r.improvements, 1)]
-    _table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell", "cell", "cell", "cell", "input", "input_date", "input"])
+    table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell", "cell", "cell", "cell", "input", "input_date", "input"])
     if not rows:
         ws.write_string(1, 1, "Geen verbeterpunten: alle pijlers staan in de hoogste fase.", fmt["wrap"])
 
@@ -254,7 +195,7 @@ def _indicators(wb, ws, fmt, r: Result):
             cells = ", ".join(f"{a.sheet}!{a.cell}" for _, a in ir.answers if a.cell)
             rows.append([pr.pillar.name, ir.indicator.id, ir.indicator.name, ir.indicator.phase, ir.status,
                          ir.mean if ir.mean is not None else "n.v.t.", answers, cells])
-    _table(ws, fmt, heads, rows, ["cell", "cell_c", "cell", "cell_c", "cell", "pct", "cell", "cell"])
+    table(ws, fmt, heads, rows, ["cell", "cell_c", "cell", "cell_c", "cell", "pct", "cell", "cell"])
     for status, color in STATUS_FILL.items():
         ws.conditional_format(1, 4, len(rows), 4, {"type": "cell", "criteria": "==", "value": f'"{status}"',
                                                    "format": wb.add_format({"bg_color": color})})
@@ -272,15 +213,7 @@ def _answers(ws, fmt, r: Result):
                              a.label or ("leeg" if a.kind == "leeg" else "ongeldig"), a.raw, a.remark,
                              f"{a.sheet}!{a.cell}" if a.cell else "niet gevonden"])
     rows.sort(key=lambda x: [i for i, qq in enumerate(q.questions) if qq.id == x[0]][0])
-    _table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell_c", "cell", "cell_c", "cell_c", "cell", "cell"])
-
-
-def _findings(ws, fmt, findings):
-    heads = [("Ernst", 12), ("Code", 24), ("Bestand", 30), ("Blad", 12), ("Cel", 8), ("Melding", 80)]
-    rows = [[f.severity, f.code, Path(f.file).name if f.file else "", f.sheet, f.cell, f.message] for f in findings]
-    _table(ws, fmt, heads, rows, ["cell"] * len(heads))
-    if not rows:
-        ws.write_string(1, 0, "Geen meldingen: alle vragen zijn gevonden en geldig beantwoord.", fmt["wrap"])
+    table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell_c", "cell", "cell_c", "cell_c", "cell", "cell"])
 
 
 def _about(ws, fmt, r: Result):
@@ -453,7 +386,7 @@ def _trend_indicators(wb, ws, fmt, t):
         [("Sinds vorige meting", 18)]
     rows = [[it.pillar_id, it.indicator_id, it.name, it.phase] + [s or "–" for s in it.statuses] + [it.change]
             for it in t.indicators()]
-    _table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell", "cell_c"] + ["cell"] * len(labels) + ["cell"])
+    table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell", "cell_c"] + ["cell"] * len(labels) + ["cell"])
     for status, color in STATUS_FILL.items():
         ws.conditional_format(1, 4, len(rows), 3 + len(labels), {"type": "cell", "criteria": "==",
                               "value": f'"{status}"', "format": wb.add_format({"bg_color": color})})
@@ -469,6 +402,6 @@ def _answer_changes(ws, fmt, t):
              (f"Antwoord {b}", 12), (f"Toelichting {b}", 30)]
     rows = [[c.question_id, c.pillar_id, c.text, c.before, c.before_remark, c.after, c.after_remark]
             for c in t.answer_changes()]
-    _table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell", "cell_c", "cell", "cell_c", "cell"])
+    table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell", "cell_c", "cell", "cell_c", "cell"])
     if not rows:
         ws.write_string(1, 2, "Geen antwoorden veranderd sinds de vorige meting.", fmt["wrap"])

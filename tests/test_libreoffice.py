@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 
 from conftest import CUSTOM, Values, defined_cells, live_disagreements, needs_soffice, soffice_convert
-from piramide import labels as L
 from piramide import questionnaire as qmod
 from piramide.dashboard import write_dashboard
 from piramide.example import example_measurements, file_name
@@ -240,7 +239,7 @@ def test_old_xls_and_ods_written_by_libreoffice_get_their_message(tmp_path, defa
 
 
 def test_region_overview_renders_without_errors(tmp_path, default_q):
-    from piramide.regionbook import write_overview
+    from piramide.overview_workbook import write_overview
     from piramide.regional import build_overview
     q = default_q
     src = [write_template(q, tmp_path / file_name(m), filled=m) for m in example_measurements(q)]

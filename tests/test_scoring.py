@@ -124,7 +124,7 @@ FORBIDDEN_FOR_SCORING = {
     "pathlib", "io", "os", "shutil", "tempfile", "glob",
     # the rooms that read, gate, load or write files
     "piramide.reader", "piramide.gate", "piramide.questionnaire", "piramide.template",
-    "piramide.dashboard", "piramide.regionbook", "piramide.output", "piramide.example",
+    "piramide.dashboard", "piramide.overview_workbook", "piramide.output", "piramide.example",
     "piramide.batch", "piramide.cli",
 }
 

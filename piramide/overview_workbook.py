@@ -9,9 +9,10 @@ from pathlib import Path
 import xlsxwriter
 
 from . import __version__
-from .dashboard import MID, _findings, _fmt, _table, default_name
+from .dashboard import default_name
 from .output import OUTPUT_MARK, atomic_buffer
 from .regional import Overview
+from .style import MID, findings_sheet, formats, table
 
 
 def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None = None,
@@ -20,7 +21,7 @@ def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None =
     with atomic_buffer(path, replace) as buf:
         wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
-        fmt = _fmt(wb)
+        fmt = formats(wb)
         wb.set_custom_property(OUTPUT_MARK, "regio-overzicht")
         wb.set_properties({"title": "Regio-overzicht Piramide Fitte Gemeenten",
                            "comments": f"Gemaakt met piramide {__version__}. Vertrouwelijk."})
@@ -28,7 +29,7 @@ def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None =
         _distribution(wb, wb.add_worksheet("Verdeling"), fmt, ov)
         _open(wb.add_worksheet("Open indicatoren"), fmt, ov)
         if not ov.anonymous:
-            _findings(wb.add_worksheet("Meldingen"), fmt, ov.findings)
+            findings_sheet(wb.add_worksheet("Meldingen"), fmt, ov.findings)
         _about(wb.add_worksheet("Over"), fmt, ov)
         wb.close()
     return path
@@ -164,7 +165,7 @@ def _open(ws, fmt, ov: Overview):
              ("Handvat: wat helpt", 70)]
     rows = [[ind.id, ind.name, pid, ind.phase, open_n, total, ind.handvat]
             for ind, pid, open_n, total in ov.open_indicators()]
-    _table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell_c", "cell_c", "cell_c", "cell"])
+    table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell_c", "cell_c", "cell_c", "cell"])
 
 
 def _about(ws, fmt, ov: Overview):
