@@ -222,7 +222,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
     import json
 
     from .batch import write_dashboards
-    from .dashboard import default_name
+    from .dashboard import dashboard_paths
     if json_path is not None and not json_path.strip():
         raise click.UsageError("--json: geef een bestandsnaam, of '-' voor het scherm.")
     _text_output(json_path, "--json", (".json",))
@@ -247,8 +247,8 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
     trends = result.trends
     if single_file and len(trends) > 1:
         raise click.UsageError("-o met een .xlsx-naam kan alleen bij één gemeente; geef een map op.")
-    targets = _dashboard_targets(trends, output if single_file else None, output if folder_out else Path("output"),
-                                 default_name)
+    targets = [output] * len(trends) if single_file else \
+        dashboard_paths(trends, output if folder_out else Path("output"))
     try:  # outputs of one run never share a file, and none lands on an input
         check_distinct({f"het dashboard van {t.gemeente}": target for t, target in zip(trends, targets)}
                        | ({"de JSON (--json)": json_file} if json_file else {}))
@@ -286,24 +286,6 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
     if not_done or failed:
         _fail(f"{not_done} van {len(result.inputs)} bestand(en) niet verwerkt"
               + (f" en {failed} dashboard(s) niet geschreven" if failed else "") + "; zie de meldingen hierboven.")
-
-
-def _dashboard_targets(trends, single: Path | None, folder: Path, default_name) -> list[Path]:
-    """One path per gemeente. Two gemeenten whose names give one file name (say on a file
-    system that ignores case) each get a stable suffix from their own name."""
-    if single is not None:
-        return [single] * len(trends)
-    import hashlib
-    names = [default_name(t.latest) for t in trends]
-    keys = [n.casefold() for n in names]
-    out = []
-    for t, name, key in zip(trends, names, keys):
-        if keys.count(key) > 1:
-            tag = hashlib.sha256(t.gemeente.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-            stem, dot, ext = name.rpartition(".")
-            name = f"{stem}-{tag}.{ext}"
-        out.append(folder / name)
-    return out
 
 
 @main.command()

@@ -25,6 +25,22 @@ def default_name(r: Result) -> str:
     return f"{slug(m.gemeente)}-dashboard-{datum}.xlsx"
 
 
+def dashboard_paths(trends, folder: Path) -> list[Path]:
+    """One dashboard path per gemeente in `folder`. Two gemeenten whose names give one file
+    name (say on a file system that ignores case) each get a stable suffix from their name."""
+    import hashlib
+    names = [default_name(t.latest) for t in trends]
+    keys = [n.casefold() for n in names]
+    out = []
+    for t, name, key in zip(trends, names, keys):
+        if keys.count(key) > 1:
+            tag = hashlib.sha256(t.gemeente.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            stem, _, ext = name.rpartition(".")
+            name = f"{stem}-{tag}.{ext}"
+        out.append(folder / name)
+    return out
+
+
 def write_dashboard(r: Result, path: str | Path, trend=None, replace: bool = True) -> Path:
     path = Path(path)
     with atomic_buffer(path, replace) as buf:

@@ -605,3 +605,14 @@ def test_a_renamed_dashboard_in_history_is_not_a_measurement(tmp_path, good, sma
     assert r.exit_code == 0, r.output
     assert "overgeslagen" in r.output and "verslag-voor-de-burgemeester.xlsx" in r.output
     assert "2 metingen" not in r.output
+
+
+def test_dashboard_paths_never_collide_even_when_names_do(tmp_path, good, small, monkeypatch):
+    from piramide import dashboard
+    a = piramide.trend([good], [small])[0]
+    b = piramide.trend([filled(small, tmp_path / "b.xlsx", all_answers(small), gemeente="Anders")], [small])[0]
+    monkeypatch.setattr(dashboard, "default_name", lambda r: "ZELFDE-dashboard.xlsx" if r is a.latest
+                        else "zelfde-dashboard.xlsx")                  # one name on Windows and macOS
+    paths = dashboard.dashboard_paths([a, b], tmp_path)
+    assert len({p.name.casefold() for p in paths}) == 2
+    assert dashboard.dashboard_paths([a, b], tmp_path) == paths            # stable
