@@ -154,8 +154,9 @@ def test_writers_and_region_at_the_top_level(tmp_path, region, small):
     assert json.loads(j.read_text(encoding="utf-8"))["schema_version"] == 1
 
 
-def test_python_dash_m_and_the_installed_command_agree():
+def test_python_dash_m_works(tmp_path):
     import subprocess
     import sys
-    out = subprocess.run([sys.executable, "-m", "piramide", "--version"], capture_output=True, text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-m", "piramide", "--version"], capture_output=True, text=True, timeout=60,
+                         cwd=tmp_path)                       # the installed package, not the checkout
     assert out.returncode == 0 and out.stdout.startswith("piramide ")
