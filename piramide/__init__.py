@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
-from .errors import InputError, MissingDependency, OutputError, PiramideError, QuestionnaireError, ReadError
+from .errors import (InputError, MissingDependency, OutputError, PiramideError, QuestionnaireError, ReadError,
+                     UsageError)
 
 if TYPE_CHECKING:   # the real imports stay lazy, inside the functions
     from pathlib import Path
@@ -29,9 +30,9 @@ if TYPE_CHECKING:   # the real imports stay lazy, inside the functions
     from .regional import Overview
     from .scoring import Result
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["InputError", "MissingDependency", "OutputError", "PiramideError", "QuestionnaireError", "ReadError",
-           "check", "load_questionnaire", "overview", "read", "region", "score", "trend", "write_dashboard",
+           "UsageError", "check", "load_questionnaire", "overview", "read", "region", "score", "trend", "write_dashboard",
            "write_json", "write_overview", "write_template"]
 
 def load_questionnaire(name_or_path: str | Path | None = None) -> Questionnaire:
@@ -53,6 +54,8 @@ def _source(source: str | Path | bytes | IO[bytes]) -> tuple[str, bytes | None]:
         return "(werkboek in het geheugen)", bytes(source)
     if hasattr(source, "read"):
         data = source.read(MAX_FILE + 1)
+        if isinstance(data, str):
+            raise UsageError("open het werkboek binair: open(pad, 'rb'), niet als tekst.")
         return str(getattr(source, "name", "(werkboek in het geheugen)")), bytes(data)
     return str(source), None
 
@@ -100,39 +103,55 @@ def _unique(qs: list[Questionnaire]) -> list[Questionnaire]:
     return out
 
 
+def _run_for(paths_or_results: Iterable[str | Path | Result],
+             questionnaires: Iterable[Questionnaire | str | Path]) -> tuple[list[Result], Run | None]:
+    """Results given as they are, paths read and scored as `piramide check` does (the
+    results with a fout are left out, as the CLI leaves them out)."""
+    from .scoring import Result
+    given = [x for x in paths_or_results]
+    results = [x for x in given if isinstance(x, Result)]
+    paths = [x for x in given if not isinstance(x, Result)]
+    if not paths:
+        return results, None
+    r = check(paths, questionnaires)
+    return results + r.results, r
+
+
 def trend(paths_or_results: Iterable[str | Path | Result],
           questionnaires: Iterable[Questionnaire | str | Path] = ()) -> list[Trend]:
     """Group measurements by municipality and order them by date: one history.Trend per
     gemeente, each with to_dict() and to_frame(). Each workbook is read with the definition
-    among `questionnaires` (names, paths or objects) it was made from."""
+    among `questionnaires` (names, paths or objects) it was made from. A workbook that cannot
+    be used raises InputError with its finding: use check() to see every input's findings."""
     from .history import build_trends
-    from .reader import read_with
-    from .scoring import Result
-    from .scoring import score as _score
-    qs = [_questionnaire(q) for q in questionnaires] or [load_questionnaire()]
-    results = []
-    for x in paths_or_results:
-        if isinstance(x, Result):
-            results.append(x)
-        else:
-            m, q = read_with(x, qs)
-            results.append(_score(m, q))
+    results, r = _run_for(paths_or_results, questionnaires)
+    failed = [o for o in r.inputs if o.failed] if r else []
+    if failed:
+        raise InputError(next(f for f in failed[0].findings if f.severity == "fout"))
     return build_trends(results)
 
 
 def region(paths_or_results: Iterable[str | Path | Result],
            questionnaires: Iterable[Questionnaire | str | Path] = (),
            anonymous: bool = False, sleutel: str | None = None, key: bytes | None = None) -> Overview:
-    """The region overview (regional.Overview) of many measurements, latest per gemeente:
-    to_frame() is the table `piramide region --csv` writes, to_dict() its plain data.
-    Anonymous codes come from `sleutel` (the RIEC's secret phrase) or a derived `key`."""
-    from .regional import build_overview, derive_key
+    """The region overview (regional.Overview) of many measurements, latest per gemeente,
+    exactly as `piramide region` makes it: to_frame() is the table of `--csv`, to_dict() its
+    plain data. Inputs that cannot be used are left out and their findings are in
+    `Overview.findings`, as on the CLI's screen. Anonymous codes come from `sleutel` (the
+    RIEC's secret phrase) or a key from regional.derive_key()."""
+    from .errors import UsageError
+    from .regional import build_overview, derive_key, sleutel_finding
+    warning = None
     if anonymous and key is None:
         if sleutel is None:
-            raise ValueError("een anoniem overzicht heeft een sleutel nodig: geef sleutel='…'")
+            raise UsageError("een anoniem overzicht heeft een sleutel nodig: geef sleutel='…'.")
+        warning = sleutel_finding(sleutel)
         key = derive_key(sleutel)
-    results = [r for t in trend(paths_or_results, questionnaires) for r in t.results]
-    return build_overview(results, anonymous, key)
+    results, r = _run_for(paths_or_results, questionnaires)
+    ov = build_overview(results, anonymous, key)
+    left_out = [f for o in r.inputs if not o.status == "verwerkt" for f in o.findings] if r else []
+    ov.findings = ([warning] if warning else []) + left_out + ov.findings
+    return ov
 
 
 overview = region       # the name of version 0.1; the same function
@@ -162,7 +181,6 @@ def write_overview(ov: Overview, path: str | Path, replace: bool = True) -> Path
 
 def write_json(run: Run, path: str | Path, replace: bool = True) -> Path:
     """Write a run's JSON (schema uitslag.schema.json), atomically."""
-    import json
-
     from .output import write_atomic
-    return write_atomic(path, json.dumps(run.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"), replace)
+    from .serialize import run_json
+    return write_atomic(path, run_json(run).encode("utf-8"), replace)

@@ -141,7 +141,12 @@ def score_files(paths: list[Path], candidates: list, strict: bool = False, progr
             status = OVERGESLAGEN if problem.code == "eigen_uitvoer" else MISLUKT
             out.append(Outcome(path, status, None, [problem]))
             continue
-        r = score(m, candidates[qi])
+        try:
+            r = score(m, candidates[qi])
+        except Exception as exc:  # noqa: BLE001 - a bug in scoring must not cost the rest of the batch
+            out.append(Outcome(path, MISLUKT, None, [finding("invoer_intern", file=str(path),
+                                                             detail=type(exc).__name__)]))
+            continue
         r.findings, failed = _judge(r.findings, strict)
         out.append(Outcome(path, MISLUKT if failed else VERWERKT, r, r.findings))
     return out
@@ -201,10 +206,9 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def _listed(name: str) -> bool:
-    """A workbook to read: not an Office lock file, not our temporary file, not one of our
-    own outputs by its default name (renamed outputs are recognised by the reader)."""
-    return (name.lower().endswith(WORKBOOK_SUFFIXES) and not name.startswith(("~$", ".~"))
-            and "-dashboard-" not in name and not name.startswith("regio-overzicht"))
+    """A workbook to read: not an Office lock file or our temporary file. Our own outputs are
+    read too and recognised by their mark, so that each is left out with a line saying so."""
+    return name.lower().endswith(WORKBOOK_SUFFIXES) and not name.startswith(("~$", ".~"))
 
 
 def find_workbooks(folder: Path, recursive: bool = True) -> tuple[list[Path], list[Finding]]:

@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from . import questionnaire as qmod
-from .findings import has_errors
+from .findings import finding, has_errors
 from .output import OutputError, check_distinct, check_target
 from .text import display
 
@@ -219,7 +219,6 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
       piramide score 0-meting.xlsx vervolgmeting.xlsx -o dashboards/ --json uitslag.json
       piramide score --history metingen/voorbeeldstad/
     """
-    import json
 
     from .batch import write_dashboards
     from .dashboard import dashboard_paths
@@ -237,8 +236,8 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
             check_target(json_file, inputs=files, force=force)
         if single_file:
             check_target(output, inputs=files, force=force)
-            if json_file:
-                check_distinct({"het dashboard (-o)": output, "de JSON (--json)": json_file})
+        if json_file:
+            check_distinct({"de map of het dashboard (-o)": output or Path("output"), "de JSON (--json)": json_file})
     except OutputError as exc:
         _fail(str(exc))
     candidates = _load_candidates(questionnaire_names)
@@ -254,10 +253,12 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
                        | ({"de JSON (--json)": json_file} if json_file else {}))
     except OutputError as exc:
         _fail(str(exc))
+    # A dashboard of ours given as input (skipped) may be replaced with --force; a measurement never.
+    measured = [o.path for o in result.inputs if not o.skipped]
     jobs, failed = [], 0
     for t, target in zip(trends, targets):
         try:
-            check_target(target, inputs=files, force=force)
+            check_target(target, inputs=measured, force=force)
         except OutputError as exc:
             echo(f"fout: {exc}", err=True)
             failed += 1
@@ -273,7 +274,8 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
         more = f", {len(t.results)} metingen" if len(t.results) > 1 else ""
         say(f"Dashboard geschreven: {target} ({t.gemeente}{more}, fasen {phases})")
     if json_path:
-        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+        from .serialize import run_json
+        text = run_json(result)
         if json_path == "-":
             click.echo(text)
         else:
@@ -283,6 +285,8 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
             except OutputError as exc:
                 _fail(str(exc))
     not_done = sum(o.failed for o in result.inputs)
+    if not result.results and not not_done:
+        _fail(finding("niets_verwerkt").message)
     if not_done or failed:
         _fail(f"{not_done} van {len(result.inputs)} bestand(en) niet verwerkt"
               + (f" en {failed} dashboard(s) niet geschreven" if failed else "") + "; zie de meldingen hierboven.")
@@ -308,6 +312,8 @@ def check(files, questionnaire_names, strict):
     failed = sum(o.failed for o in result.inputs)
     if failed:
         _fail(f"{failed} van {len(files)} bestand(en) met fouten; herstel ze en controleer opnieuw.")
+    if not result.results:
+        _fail(finding("niets_verwerkt").message)
 
 
 def _workbooks_in(paths) -> tuple[list[Path], list]:
@@ -354,8 +360,11 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
 
     from .output import write_atomic
     from .overview_workbook import write_overview
-    from .regional import SLEUTEL_MIN, build_overview, derive_key
+    from .errors import UsageError
+    from .regional import build_overview, derive_key, sleutel_finding
     _workbook_output(output)
+    if csv_path is not None and str(csv_path) in ("-", "", "."):
+        raise click.UsageError("--csv: geef een bestandsnaam die eindigt op .csv.")
     _text_output(csv_path, "--csv", (".csv", ".txt"))
     files, unreadable = _workbooks_in(paths)
     if not files and not unreadable:
@@ -371,10 +380,13 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
         _fail(str(exc))
     key = None
     if anonymous:
-        if sleutel:
-            if len(sleutel) < SLEUTEL_MIN:
-                echo(f"let op: de sleutel is korter dan {SLEUTEL_MIN} tekens en dus te raden; wie de namen kent, kan "
-                     "de codes dan terugrekenen. Kies een lange zin die alleen het RIEC kent.", err=True)
+        if sleutel is not None:
+            try:
+                warning = sleutel_finding(sleutel)
+            except UsageError as exc:
+                raise click.UsageError(f"--sleutel: {exc}") from None
+            if warning:
+                echo(warning.render(), err=True)
             key = derive_key(sleutel)
         else:
             key = secrets.token_bytes(32)
@@ -384,7 +396,7 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
     result = _run(files, _load_candidates(questionnaire_names), strict, unreadable, trend_findings=not anonymous)
     failed = sum(o.failed for o in result.inputs)
     if not result.results:
-        _fail(f"geen enkel bestand te verwerken ({failed} met fouten); zie de meldingen hierboven.")
+        _fail(finding("niets_verwerkt").message)
     ov = build_overview(result.results, anonymous, key)
     try:
         write_overview(ov, output, replace=force)

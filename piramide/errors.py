@@ -39,5 +39,10 @@ class OutputError(PiramideError):
     """An output cannot be written; the message says why and what to do."""
 
 
+class UsageError(PiramideError, ValueError):
+    """The library is called in a way it cannot honour (an anonymous overview without a
+    sleutel, a file opened as text); the message says how to call it."""
+
+
 class MissingDependency(PiramideError, ImportError):
     """An optional package is not installed; the message says how to install it."""

@@ -46,6 +46,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                  "een oud voorblad in het werkboek? Verwijder de kopie of maak beide gelijk, en probeer opnieuw."),
     "meta_verborgen": (FOUT, "'{veld}' ('{waarde}') staat alleen op een verborgen blad en wordt daar niet gelezen. "
                              "Maak het voorblad zichtbaar (rechtsklik op een bladtab > Zichtbaar maken) of vul het veld in op het voorblad."),
+    "meta_verborgen_optioneel": (WAARSCHUWING, "'{veld}' ('{waarde}') staat alleen op een verborgen blad en wordt daar "
+                                               "niet gelezen. Vul het in op het voorblad als het mee moet tellen."),
+    "vragen_verborgen": (WAARSCHUWING, "dit blad is verborgen en bevat vragen; het wordt niet gelezen. Staan de "
+                                       "antwoorden hier, maak het blad dan zichtbaar (rechtsklik op een bladtab > Zichtbaar maken)."),
+    "voorblad_verborgen": (FOUT, "het voorblad is verborgen, en '{veld}' wordt nu op {plek} gevonden, een ander blad. "
+                                 "Is dat een kopie van een oud voorblad? Maak het voorblad zichtbaar of verwijder de kopie."),
     "meta_foutwaarde": (FOUT, "'{veld}' bevat de foutwaarde {waarde} in plaats van een waarde. Typ de waarde zelf in of herstel de formule."),
     "meta_formule_zonder_waarde": (FOUT, "'{veld}' is een formule zonder opgeslagen uitkomst. Open het bestand in Excel of "
                                          "LibreOffice, sla het op en probeer opnieuw, of typ de waarde zelf in."),
@@ -124,6 +130,12 @@ CATALOGUE.update({
                             "dit bestand aan de beheerder van piramide."),
     "map_onleesbaar": (FOUT, "deze map kan niet worden gelezen ({detail}); de werkboeken erin zijn niet meegenomen. "
                              "Vraag leesrechten of kopieer de map."),
+    "sleutel_kort": (WAARSCHUWING, "de sleutel is korter dan {minimum} tekens en dus te raden; wie de namen kent, kan de "
+                                   "codes dan terugrekenen. Kies een lange zin die alleen het RIEC kent."),
+    "niets_verwerkt": (FOUT, "geen enkele meting verwerkt: alle bestanden zijn overgeslagen of hebben fouten. Geef de "
+                             "ingevulde invulwerkboeken."),
+    "invoer_te_veel_cellen": (FOUT, "de bladen van dit werkboek hebben samen meer dan {aantal} cellen; een ingevulde "
+                                    "piramide heeft er veel minder. Controleer of dit het goede bestand is."),
     "invoer_geen_bestand": (FOUT, "dit is {soort}, geen gewoon bestand; het wordt niet gelezen. Geef het ingevulde "
                                   ".xlsx-werkboek zelf."),
     "invoer_geen_rechten": (FOUT, "u mag dit bestand niet lezen. Vraag leesrechten of kopieer het naar een eigen map."),

@@ -8,6 +8,7 @@ openpyxl starts. XML with a DOCTYPE is refused outright; openpyxl also uses defu
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -47,7 +48,7 @@ def read_checked(path: str | Path) -> bytes:
     except PermissionError:
         _refuse("invoer_map" if path.is_dir() else "invoer_geen_rechten", path)
     except OSError as exc:
-        _refuse("invoer_onleesbaar", path, detail=exc.strerror or type(exc).__name__)
+        _refuse("invoer_onleesbaar", path, detail=_why(exc))
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
@@ -66,7 +67,7 @@ def read_checked(path: str | Path) -> bytes:
     except PermissionError:
         _refuse("invoer_geen_rechten", path)
     except OSError as exc:
-        _refuse("invoer_onleesbaar", path, detail=exc.strerror or type(exc).__name__)
+        _refuse("invoer_onleesbaar", path, detail=_why(exc))
     finally:
         os.close(fd)
     if total > MAX_FILE:             # it grew while we read it
@@ -74,6 +75,14 @@ def read_checked(path: str | Path) -> bytes:
     data = b"".join(chunks)
     check_bytes(data, path)
     return data
+
+
+def _why(exc: OSError) -> str:
+    """The reason in Dutch where the system gives it in English."""
+    dutch = {errno.ELOOP: "te veel symbolische links, of een link die naar zichzelf wijst",
+             errno.ENAMETOOLONG: "de naam is te lang", errno.EIO: "leesfout van de schijf",
+             errno.ENXIO: "geen apparaat of pijp met een schrijver"}
+    return dutch.get(exc.errno or 0, exc.strerror or type(exc).__name__)
 
 
 def _kind(mode: int) -> str:

@@ -1,6 +1,8 @@
 """The workbook vocabulary shared by the template writer and the reader: the labels a person
 sees, so that the reader finds fields by what they say, not by where they stand."""
 
+import re
+
 SHEET_FRONT = "Voorblad"
 SHEET_QUESTIONS = "Vragen"
 SHEET_OVERVIEW = "Overzicht"
@@ -39,6 +41,10 @@ INFO_ID = "vragenlijst_id"
 INFO_VERSION = "vragenlijst_versie"
 
 
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def norm(text) -> str:
     """Lower-case, single-spaced, no trailing colon: how labels are compared."""
-    return " ".join(str(text).replace("\u00a0", " ").split()).strip().rstrip(":").strip().lower()
+    text = _INVISIBLE.sub("", str(text))
+    return " ".join(text.replace("\u00a0", " ").split()).strip().rstrip(":").strip().lower()

@@ -192,16 +192,18 @@ def _same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)          # also through links
     except OSError:
-        return _key(a) == _key(b)              # one of them does not exist (yet)
+        return _key(a, fold=False) == _key(b, fold=False)   # one of them does not exist (yet)
 
 
-def _key(p: Path) -> str:
-    """One name for one place, also on a file system that ignores case (Windows, macOS)."""
+def _key(p: Path, fold: bool = True) -> str:
+    """One name for one place; with `fold`, also on a file system that ignores case (Windows,
+    macOS): two outputs of one run that differ only in case are kept apart everywhere."""
     try:
         p = p.resolve()
-    except OSError:
+    except (OSError, RuntimeError):            # a loop of links: the name as given
         p = p.absolute()
-    return os.path.normcase(str(p)).casefold()
+    name = os.path.normcase(str(p))
+    return name.casefold() if fold else name
 
 
 def check_target(target: str | Path, inputs=(), force: bool = False) -> None:

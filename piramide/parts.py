@@ -33,6 +33,8 @@ _ERROR_VALUE = re.compile(rb"(?:<(?:[\w.-]{1,30}:)?f\b[^<>]{0,1024}(?:/>|>[^<]{0
 _CELL_REF_FIRST = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"')
 _FAR_REF_FIRST = re.compile(rb'<c r="(?:[A-Z]{3}|[C-Z][A-Z]|B[I-Z]|[A-Z]{1,2}[0-9]{5})')
 
+_ANY_ERROR = re.compile(rb"""\st\s{0,8}=\s{0,8}["']e["']""")
+
 REL_WORKSHEET = "/worksheet"
 
 
@@ -126,7 +128,7 @@ def _column(letters: bytes) -> int:
 def scan(xml: bytes) -> Extent:
     """One pass over a worksheet part: do all cells lie within the limits, by their own
     reference, and which cells hold an error value. Stops at the first cell out of bounds."""
-    if b't="e"' not in xml and b"t='e'" not in xml:
+    if _ANY_ERROR.search(xml) is None:
         # Fast path, all in C: every cell starts with its reference and none lies far away.
         starts = len(_CELL.findall(xml))
         if starts <= MAX_CELLS and starts == len(_CELL_REF_FIRST.findall(xml)) and not _FAR_REF_FIRST.search(xml):

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,16 @@ def is_error_value(value) -> bool:
     return isinstance(value, str) and value.strip().upper() in ERROR_VALUES
 
 
+MAX_BOOK_CELLS = 3_000_000     # all sheets together, as read; the template has about 20 000
+
+
+class _TooMany(Exception):
+    """More cells than MAX_BOOK_CELLS: raised while reading, turned into a finding."""
+
+
+_TOO_MANY = object()
+
+
 @dataclass
 class Book:
     """A workbook's sheets as lists of row tuples (values only, read once and released), the
@@ -81,15 +92,22 @@ def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "au
     escapes decoded, hidden sheets and the 1904 date system known. A test demands it."""
     if data_only and engine != "openpyxl":
         book = _calamine_book(data)
-        if book is not None:
+        if book is _TOO_MANY:
+            raise ReadError(finding("invoer_te_veel_cellen", file=fname, aantal=MAX_BOOK_CELLS))
+        if isinstance(book, Book):
             return book
     if engine == "calamine":
         raise ReadError(finding("invoer_calamine", file=fname))
     return _openpyxl_book(data, fname, data_only)
 
 
-_OWN_SHEETS = {"dashboard": {"Dashboard", "Verbeterpunten", "Indicatoren", "Antwoorden", "Over"},
-               "regio-overzicht": {"Regio", "Verdeling", "Open indicatoren", "Over"}}
+# Sheets only our outputs have; three of them make a file ours even when the mark is gone
+# (Excel's Document Inspector removes custom properties) or a sheet was renamed.
+_OWN_SHEETS = {"dashboard": {"Dashboard", "Verbeterpunten", "Indicatoren", "Antwoorden", "Meldingen", "Over", "Trend",
+                             "Trend indicatoren", "Gewijzigde antwoorden"},
+               "regio-overzicht": {"Regio", "Verdeling", "Open indicatoren", "Meldingen", "Over"}}
+_MARK = re.compile(rb"""name\s{0,8}=\s{0,8}["']%s["'][^>]{0,400}>\s{0,40}<[^>]{1,60}>\s{0,40}([a-z-]{1,40})\s{0,40}<"""
+                   % OUTPUT_MARK.encode())
 
 
 def own_output(data: bytes) -> str:
@@ -100,19 +118,19 @@ def own_output(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             try:
                 with z.open("docProps/custom.xml") as fh:
-                    custom = fh.read(65536)
+                    custom = fh.read(1 << 20)
             except KeyError:
                 custom = b""
-            mark = re.search(rb'name="%s"[^>]{0,200}>\s{0,20}<[^>]{1,40}>([a-z-]{1,40})<' % OUTPUT_MARK.encode(), custom)
-            if mark:
+            mark = _MARK.search(custom)
+            if mark and mark.group(1).decode() in _OWN_SHEETS:
                 return mark.group(1).decode()
             names = set(parts.sheet_names(z))
     except Exception:  # noqa: BLE001 - not ours to judge here; the readers will say what is wrong
         return ""
-    return next((kind for kind, sheets in _OWN_SHEETS.items() if sheets <= names), "")
+    return next((kind for kind, sheets in _OWN_SHEETS.items() if len(sheets & names) >= 3), "")
 
 
-def _calamine_book(data: bytes) -> Book | None:
+def _calamine_book(data: bytes) -> Book | object | None:
     try:
         import python_calamine as pc
     except ImportError:
@@ -131,9 +149,12 @@ def _calamine_book(data: bytes) -> Book | None:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         if list(wb.sheet_names) != [sp.name for sp in pkg.sheets]:
             return None                             # the package and calamine disagree: no guessing
-        out = {}
+        out, cells = {}, 0
         for sp in pkg.sheets:
             grid = wb.get_sheet_by_name(sp.name).to_python(skip_empty_area=False)
+            cells += sum(len(row) for row in grid)
+            if cells > MAX_BOOK_CELLS:
+                return _TOO_MANY                    # one grid per sheet, each bounded: stop at the budget
             # calamine's empty cell is "", openpyxl's is None: speak openpyxl's language
             rows = [[None if v == "" else v for v in row] for row in grid]
             for (r, c), text in extents[sp.name].errors.items():
@@ -162,7 +183,12 @@ def _unescape(value):
     if not isinstance(value, str) or "_x" not in value and _UNDERSCORE not in value and _X005F not in value:
         return value
     value = value.replace(_X005F, "x005F_")
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value).replace(_UNDERSCORE, "_")
+    return _ESCAPE.sub(_decoded, value).replace(_UNDERSCORE, "_")
+
+
+def _decoded(m: re.Match) -> str:
+    code = int(m.group(1), 16)
+    return m.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)   # a lone surrogate stays as typed, as in calamine
 
 
 def _protect_underscores(data: bytes) -> bytes:
@@ -178,9 +204,13 @@ def _protect_underscores(data: bytes) -> bytes:
         touched = [n for n in names if n in present and b"x005" in z.read(n).lower()]
         if not touched:
             return data
+        referenced = set(names)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
             for info in z.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml") \
+                        and info.filename not in referenced:
+                    continue                      # a sheet nobody references is never read
                 body = z.read(info)
                 if info.filename in touched:
                     body = re.sub(rb"_[xX]005[fF]_", _UNDERSCORE.encode(), body).replace(b"x005F_", _X005F.encode())
@@ -189,6 +219,12 @@ def _protect_underscores(data: bytes) -> bytes:
 
 
 def _openpyxl_book(data: bytes, fname: str, data_only: bool) -> Book:
+    with warnings.catch_warnings():          # openpyxl's English warnings never reach a user
+        warnings.simplefilter("ignore")
+        return _openpyxl_book_quietly(data, fname, data_only)
+
+
+def _openpyxl_book_quietly(data: bytes, fname: str, data_only: bool) -> Book:
     import openpyxl
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
     try:
@@ -199,12 +235,20 @@ def _openpyxl_book(data: bytes, fname: str, data_only: bool) -> Book:
     except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input is the user's to fix
         raise ReadError(finding("invoer_kapot_werkboek", file=fname, detail=type(exc).__name__)) from None
     try:
-        sheets = {ws.title: [tuple(_unescape(v) for v in row) if data_only else row for row in
-                             ws.iter_rows(min_row=1, min_col=1, max_row=min(ws.max_row or ROW_LIMIT, ROW_LIMIT),
-                                          max_col=min(ws.max_column or COL_LIMIT, COL_LIMIT), values_only=True)]
-                  for ws in wb.worksheets}
+        sheets, cells = {}, 0
+        for ws in wb.worksheets:
+            rows = []
+            for row in ws.iter_rows(min_row=1, min_col=1, max_row=min(ws.max_row or ROW_LIMIT, ROW_LIMIT),
+                                    max_col=min(ws.max_column or COL_LIMIT, COL_LIMIT), values_only=True):
+                cells += len(row)
+                if cells > MAX_BOOK_CELLS:
+                    raise _TooMany
+                rows.append(tuple(_unescape(v) for v in row) if data_only else row)
+            sheets[ws.title] = rows
         hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
         return Book(sheets, hidden, wb.epoch == CALENDAR_MAC_1904)
+    except _TooMany:
+        raise ReadError(finding("invoer_te_veel_cellen", file=fname, aantal=MAX_BOOK_CELLS)) from None
     except Exception as exc:  # noqa: BLE001
         raise ReadError(finding("invoer_kapot_werkboek", file=fname, detail=type(exc).__name__)) from None
     finally:
@@ -237,7 +281,7 @@ def read_with(path: str | Path, candidates: list[Questionnaire], data: bytes | N
     questionnaire = _choose(info, candidates)
     m = Measurement(source=fname, sha256=hashlib.sha256(data).hexdigest())
     _read_info(info, questionnaire, m)
-    empties = _read_answers(book.sheets, questionnaire, m)
+    empties = _read_answers(book, questionnaire, m)
     meta_empties = _read_meta(book, questionnaire, m)
     formulas = _formula_cells(data, fname, empties + [c for c, _ in meta_empties])
     for title, r, c in empties:
@@ -301,11 +345,23 @@ def _header(row: tuple) -> tuple[int, int, int | None] | None:
     return None
 
 
-def _read_answers(sheets, q: Questionnaire, m: Measurement) -> list[tuple[str, int, int]]:
-    """Fill m.answers; return the (sheet, row, col) of empty answer cells."""
+def _holds_questions(rows, q: Questionnaire) -> bool:
+    return any(_header(row) for row in rows) and any(
+        isinstance(v, str) and q.has_question(v.strip().upper()) for row in rows for v in row)
+
+
+def _read_answers(book: Book, q: Questionnaire, m: Measurement) -> list[tuple[str, int, int]]:
+    """Fill m.answers from the visible sheets; return the (sheet, row, col) of empty answer
+    cells. A hidden sheet is never read for answers (a hidden copy of last year's answers
+    must not count); when it holds questions, a warning says so."""
     where: dict[str, str] = {}
     empties = []
-    for title, rows in sheets.items():
+    for title in book.hidden:
+        if _holds_questions(book.sheets.get(title, []), q):
+            _add(m, "vragen_verborgen", title)
+    for title, rows in book.sheets.items():
+        if title in book.hidden:
+            continue
         cols = None
         for r, row in enumerate(rows):
             raw_id: Any = row[cols[0]] if cols is not None and cols[0] < len(row) else None
@@ -436,11 +492,19 @@ def _meta_value(m: Measurement, key, found: tuple[dict, set[str]], book: Book, q
     (a copy of last year's Voorblad must not silently date or rename a measurement)."""
     hits, labels = found
     visible = [h for h in hits.get(key, []) if h[1] not in book.hidden]
+    front_hidden = [h for h in hits.get(key, []) if h[1] in book.hidden and L.norm(h[1]) == L.norm(L.SHEET_FRONT)]
+    if front_hidden and visible and L.norm(visible[0][1]) != L.norm(L.SHEET_FRONT):
+        # the front sheet itself is hidden and another sheet speaks for it: never silently
+        value, sheet, r, c = front_hidden[0]
+        _add(m, "voorblad_verborgen", sheet, cell_ref(r, c), veld=veld, plek=f"{visible[0][1]}!{cell_ref(*visible[0][2:])}")
+        return None, "", -1, -1, True
     if not visible:
         hidden = [h for h in hits.get(key, []) if h[1] in book.hidden and h[0] is not None]
         if hidden:
             value, sheet, r, c = hidden[0]
-            _add(m, "meta_verborgen", sheet, cell_ref(r, c), veld=veld, waarde=_shown(value))
+            required = key in ("gemeente", "datum")
+            _add(m, "meta_verborgen" if required else "meta_verborgen_optioneel", sheet, cell_ref(r, c),
+                 veld=veld, waarde=_shown(value))
             return None, "", -1, -1, True
         return None, "", -1, -1, False
     visible.sort(key=lambda h: L.norm(h[1]) != L.norm(L.SHEET_FRONT))
@@ -497,6 +561,7 @@ def _read_meta(book: Book, q: Questionnaire, m: Measurement) -> list:
 
 
 EARLIEST = dt.date(2000, 1, 1)     # the piramide did not exist before; an earlier date is a typo
+SERIAL_MIN, SERIAL_MAX = 20000, 80000
 
 
 def _read_date(m: Measurement, value, sheet: str, cell: str, date1904: bool, today: dt.date | None = None):
@@ -529,12 +594,12 @@ def parse_phase(value, q: Questionnaire) -> int | None:
 def parse_date(value, date1904: bool = False, today: dt.date | None = None) -> dt.date | None:
     """Dates as Dutch users type them, or as Excel stores them (in the workbook's own date
     system). A two-digit year is the nearest year that is not in the future: 18-3-99 is 1999."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    if isinstance(value, (dt.datetime, dt.date)):
+        when = value.date() if isinstance(value, dt.datetime) else value
+        return when if when.year >= 1900 else None     # before Excel's first day: a damaged cell
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not 1 <= value < 2958466:        # Excel's own range: 1900 (or 1904) up to 9999
+        # A serial number of a date between 1954 and 2119; a bare 2026 is a year, not 18-7-1905.
+        if not SERIAL_MIN < value < SERIAL_MAX:
             return None
         epoch = dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)
         return epoch + dt.timedelta(days=int(value))

@@ -15,7 +15,8 @@ import hmac
 from dataclasses import dataclass, field
 
 from . import optional
-from .findings import Finding
+from .errors import UsageError
+from .findings import Finding, finding
 from .scoring import MET, Result
 from .history import Trend, build_trends, gemeente_key
 
@@ -131,8 +132,16 @@ KDF_N, KDF_R, KDF_P = 2 ** 15, 8, 1   # 32 MiB and about 0.1 s per derivation
 SLEUTEL_MIN = 12                      # characters; a shorter sleutel gets a warning
 
 
+def sleutel_finding(sleutel: str) -> Finding | None:
+    """A warning when the sleutel is short enough to guess; an empty one is refused."""
+    if not sleutel:
+        raise UsageError("de sleutel voor anonieme codes is leeg; kies een lange zin die alleen het RIEC kent.")
+    return finding("sleutel_kort", minimum=SLEUTEL_MIN) if len(sleutel) < SLEUTEL_MIN else None
+
+
 def derive_key(sleutel: str) -> bytes:
     """The key for anonymous codes from the RIEC's sleutel (scrypt, fixed documented salt)."""
+    sleutel_finding(sleutel)
     return hashlib.scrypt(sleutel.encode("utf-8", "surrogatepass"), salt=KDF_SALT, n=KDF_N, r=KDF_R, p=KDF_P,
                           maxmem=64 * 1024 * 1024, dklen=32)
 
@@ -149,7 +158,7 @@ def build_overview(results: list[Result], anonymous: bool = False, key: bytes | 
         rows = [Row(t.gemeente, t) for t in trends]
         return Overview(sorted(rows, key=lambda r: gemeente_key(r.name)), False, findings)
     if key is None:
-        raise ValueError("an anonymous overview needs a key")
+        raise UsageError("een anoniem overzicht heeft een sleutel nodig (derive_key(sleutel)).")
     codes = [anonymous_code(t.gemeente, key) for t in trends]
     # A collision (about one in a billion for a region) lengthens only the codes that collide,
     # so every other gemeente keeps its code when one joins.

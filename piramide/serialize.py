@@ -9,7 +9,7 @@ import unicodedata
 from . import __version__, optional
 from .findings import Finding
 from .scoring import Result
-from .text import for_file
+from .text import display, json_safe
 
 
 SCHEMA_VERSION = 1
@@ -48,7 +48,7 @@ def result_to_dict(r: Result) -> dict:
         "soort": m.soort,
         "ingevuld_door": m.ingevuld_door,
         "vragenlijst": {"id": q.id, "versie": q.version, "titel": q.title},
-        "bron": {"bestand": for_file(m.source), "sha256": m.sha256},
+        "bron": {"bestand": display(m.source), "sha256": m.sha256},
         "geldig": r.valid,
         "pijlers": [{
             "id": p.pillar.id, "naam": p.pillar.name, "fase": p.phase, "fase_naam": p.phase_name,
@@ -75,7 +75,7 @@ def result_to_dict(r: Result) -> dict:
 def trend_to_dict(t) -> dict:
     return {"gemeente": t.gemeente, "metingen": [{
         "datum": _date(r.measurement.datum), "soort": r.measurement.soort,
-        "bron": {"bestand": for_file(r.measurement.source), "sha256": r.measurement.sha256},
+        "bron": {"bestand": display(r.measurement.source), "sha256": r.measurement.sha256},
         "vragenlijst": {"id": r.questionnaire.id, "versie": r.questionnaire.version},
         "pijlers": [{"id": p.pillar.id, "fase": p.phase, "score": _r(p.score)} for p in r.pillars],
     } for r in t.results], "meldingen": [finding_to_dict(f) for f in t.findings]}
@@ -88,14 +88,14 @@ def run_to_dict(run) -> dict:
     inputs = []
     for o in run.inputs:
         m = o.result.measurement if o.result is not None else None
-        inputs.append({"bestand": for_file(str(o.path)), "status": o.status,
+        inputs.append({"bestand": display(str(o.path)), "status": o.status,
                        "sha256": m.sha256 if m else None, "gemeente": m.gemeente if m else None,
                        "datum": _date(m.datum) if m else None,
                        "meldingen": [finding_to_dict(f) for f in o.findings]})
     gemeenten = []
     for t in run.trends:
         dash = run.dashboards.get(t.gemeente)
-        gemeenten.append({"gemeente": t.gemeente, "dashboard": for_file(str(dash)) if dash else None,
+        gemeenten.append({"gemeente": t.gemeente, "dashboard": display(str(dash)) if dash else None,
                           "laatste_meting": result_to_dict(t.latest), "trend": trend_to_dict(t)})
     findings = run.findings
     return {
@@ -110,6 +110,12 @@ def run_to_dict(run) -> dict:
         "invoer": inputs,
         "gemeenten": gemeenten,
     }
+
+
+def run_json(run) -> str:
+    """The run as JSON text, safe to encode as UTF-8 whatever the file names held."""
+    import json
+    return json_safe(json.dumps(run_to_dict(run), ensure_ascii=False, indent=2))
 
 
 def overview_to_dict(ov) -> dict:

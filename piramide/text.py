@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 
 # C0 and C1 controls, DEL, and the invisible format characters that reorder or hide text.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-                     "\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
+                     "\u2066-\u2069\ufeff\ud800-\udfff]")
+# json.dumps escapes C0 controls inside strings itself; its own line breaks must stay.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -29,6 +31,13 @@ def _escape(m: re.Match) -> str:
 def display(text: str) -> str:
     """`text` with every control, invisible reordering character and lone surrogate escaped."""
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+def json_safe(text: str) -> str:
+    """JSON text whose every control or reordering character is a \\uXXXX escape (json.dumps
+    with ensure_ascii=False leaves U+202E and C1 controls raw, and they would steer a terminal)."""
+    text = for_file(text)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def for_file(text: str) -> str:

@@ -8,11 +8,11 @@ import pytest
 
 from conftest import SMALL_IDS, all_answers, filled
 from piramide.example import example_measurements, file_name
-from piramide.reader import _calamine_book, read
+from piramide.reader import Book, _calamine_book, read
 
 
 def _calamine_ok(data):
-    return _calamine_book(data) is not None
+    return isinstance(_calamine_book(data), Book)
 from piramide.template import write_template
 from test_reader import rebuilt
 
