@@ -423,7 +423,8 @@ def test_control_characters_from_cells_and_names_are_shown_escaped(tmp_path, sma
 
 @pytest.mark.parametrize("typed, expected", [
     ("18-3-99", dt.date(1999, 3, 18)), ("18-3-26", dt.date(2026, 3, 18)), ("18-03-2026", dt.date(2026, 3, 18)),
-    ("1-1-0001", dt.date(1, 1, 1)), (46099, dt.date(2026, 3, 18)), ("31-2-2026", None), ("gisteren", None)])
+    ("1-1-0001", dt.date(1, 1, 1)), (46099, dt.date(2026, 3, 18)), ("31-2-2026", None), ("gisteren", None),
+    (2026, None), (-5, None), (dt.datetime(1899, 12, 25), None)])
 def test_dates_as_typed(typed, expected):
     assert parse_date(typed, today=dt.date(2026, 11, 25)) == expected
 
@@ -616,3 +617,184 @@ def test_dashboard_paths_never_collide_even_when_names_do(tmp_path, good, small,
     paths = dashboard.dashboard_paths([a, b], tmp_path)
     assert len({p.name.casefold() for p in paths}) == 2
     assert dashboard.dashboard_paths([a, b], tmp_path) == paths            # stable
+
+
+# --- found by the review and the attack round ------------------------------------------------
+
+def test_a_bare_year_in_the_date_is_no_date(tmp_path, good, small):
+    wb = openpyxl.load_workbook(good)
+    cell = label_cell(wb["Voorblad"], "Datum meting")
+    cell.value, cell.number_format = 2026, "General"
+    wb.save(tmp_path / "jaar.xlsx")
+    m = both_readers(tmp_path / "jaar.xlsx", small)
+    assert m.datum is None and "meta_datum_ongeldig" in {f.code for f in m.findings}
+    cell.number_format = "dd-mm-yyyy"                     # shown by Excel as 18-07-1905: a warning says so
+    wb.save(tmp_path / "jaar-datum.xlsx")
+    m = both_readers(tmp_path / "jaar-datum.xlsx", small)
+    assert "meta_datum_oud" in {f.code for f in m.findings}
+
+
+def test_an_error_cell_with_spaces_in_its_attribute(tmp_path, good, small):
+    a = read(good, small).answers["A-04"]
+    p = set_cell_xml(good, tmp_path / "spatie.xlsx", a.sheet, a.cell, b'<c r="@@" t = "e"><v>#N/A</v></c>')
+    m = both_readers(p, small)
+    assert [f.cell for f in m.findings if f.code == "antwoord_foutwaarde"] == [a.cell]
+
+
+def test_a_hidden_copy_of_the_answers_is_never_read(tmp_path, good, small):
+    wb = openpyxl.load_workbook(good)
+    copy = wb.copy_worksheet(wb["Vragen"])
+    copy.title = "Vragen 2025"
+    for row in copy.iter_rows():
+        for c in row:
+            if c.value == "ja":
+                c.value = "nee"
+    copy.sheet_state = "hidden"
+    wb.move_sheet(copy, offset=-(len(wb.sheetnames) - 1))
+    wb.save(tmp_path / "kopie.xlsx")
+    m = both_readers(tmp_path / "kopie.xlsx", small)
+    assert {a.label for a in m.answers.values()} == {"ja"}
+    assert [f.sheet for f in m.findings if f.code == "vragen_verborgen"] == ["Vragen 2025"]
+    assert not [f for f in m.findings if f.severity == "fout"]
+
+
+def test_a_hidden_front_sheet_with_a_visible_copy_is_a_fout(tmp_path, good, small):
+    wb = openpyxl.load_workbook(good)
+    copy = wb.copy_worksheet(wb["Voorblad"])
+    copy.title = "Voorblad 2025"
+    label_cell(copy, "Gemeente").value = "Oudstad"
+    wb["Voorblad"].sheet_state = "hidden"
+    wb.active = wb.sheetnames.index("Voorblad 2025")
+    wb.save(tmp_path / "verstopt.xlsx")
+    m = both_readers(tmp_path / "verstopt.xlsx", small)
+    assert m.gemeente != "Oudstad"
+    assert "voorblad_verborgen" in {f.code for f in m.findings if f.severity == "fout"}
+
+
+def test_an_invisible_character_in_a_label_still_finds_the_field(tmp_path, good, small):
+    wb = openpyxl.load_workbook(good)
+    for row in wb["Voorblad"].iter_rows():
+        for c in row:
+            if c.value == "Datum meting":
+                c.value = "Datum\u200b meting"
+    wb.save(tmp_path / "zwsp.xlsx")
+    assert both_readers(tmp_path / "zwsp.xlsx", small).datum == dt.date(2026, 3, 15)
+
+
+def test_only_our_own_outputs_given_is_exit_1(tmp_path, good, small, small_path):
+    dash = piramide.write_dashboard(piramide.score(good, small), tmp_path / "verslag.xlsx")
+    for command in ("score", "check"):
+        r = CliRunner().invoke(main, [command, str(dash), "-q", str(small_path)]
+                               + (["-o", str(tmp_path / "u")] if command == "score" else []))
+        assert r.exit_code == 1 and "overgeslagen" in r.output and "geen enkele meting" in r.output
+
+
+def test_our_output_without_its_mark_is_still_recognised(tmp_path, good, small):
+    dash = piramide.write_dashboard(piramide.score(good, small), tmp_path / "d.xlsx")
+    with zipfile.ZipFile(dash) as z:
+        parts_ = {n: z.read(n) for n in z.namelist() if n != "docProps/custom.xml"}
+    bare = tmp_path / "zonder-kenmerk.xlsx"
+    with zipfile.ZipFile(bare, "w") as z:
+        for n, b in parts_.items():
+            z.writestr(n, b.replace(b'<Override PartName="/docProps/custom.xml"', b'<Override PartName="/x.xml"'))
+    with pytest.raises(ReadError) as exc:
+        read(bare, small)
+    assert exc.value.code == "eigen_uitvoer"
+
+
+def test_a_measurement_named_like_a_dashboard_is_read(tmp_path, small, small_path):
+    folder = tmp_path / "regio"
+    folder.mkdir()
+    filled(small, folder / "teststad-dashboard-meting.xlsx", all_answers(small))
+    r = CliRunner().invoke(main, ["region", str(folder), "-q", str(small_path), "-o", str(tmp_path / "r.xlsx")])
+    assert r.exit_code == 0 and "1 gemeenten" in r.output
+
+
+def test_csv_to_stdout_or_empty_and_an_empty_sleutel_are_usage_errors(tmp_path, good, small_path):
+    for args in (["--csv", "-"], ["--csv", ""], ["--anonymous", "--sleutel", ""]):
+        r = CliRunner().invoke(main, ["region", str(good), "-q", str(small_path), "-o", str(tmp_path / "r.xlsx"), *args])
+        assert r.exit_code == 2, (args, r.output)
+        assert not (tmp_path / "r.xlsx").exists() and not (tmp_path / "-").exists()
+    with pytest.raises(piramide.UsageError):
+        piramide.region([good], anonymous=True, sleutel="")
+
+
+def test_an_output_that_differs_from_an_input_only_in_case(tmp_path, small, small_path):
+    src = filled(small, tmp_path / "Alfa.xlsx", all_answers(small))
+    if (tmp_path / "ALFA.XLSX").exists():
+        pytest.skip("dit bestandssysteem maakt geen onderscheid tussen hoofd- en kleine letters")
+    r = CliRunner().invoke(main, ["score", str(src), "-q", str(small_path), "-o", str(tmp_path / "ALFA.XLSX")])
+    assert r.exit_code == 0, r.output
+    assert src.exists() and (tmp_path / "ALFA.XLSX").exists()
+
+
+def test_the_library_region_is_the_cli_region(tmp_path, small, small_path):
+    a = filled(small, tmp_path / "a.xlsx", all_answers(small), gemeente="Alfa")
+    bad = filled(small, tmp_path / "b.xlsx", all_answers(small) | {"A-01": "misschien"}, gemeente="Delta")
+    empty = tmp_path / "c.xlsx"
+    empty.write_bytes(b"")
+    ov = piramide.region([a, bad, empty], [small])           # never raises for one bad file
+    assert [r.name for r in ov.rows] == ["Alfa"]
+    assert {"antwoord_ongeldig", "invoer_leeg"} <= {f.code for f in ov.findings}
+    r = CliRunner().invoke(main, ["region", str(a), str(bad), str(empty), "-q", str(small_path),
+                                  "-o", str(tmp_path / "r.xlsx"), "--csv", str(tmp_path / "r.csv")])
+    assert r.exit_code == 1 and "1 gemeenten" in r.output
+    assert (tmp_path / "r.csv").read_bytes() == ov.to_csv()
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="geen symbolische links op dit systeem")
+def test_a_link_to_itself_is_a_message_and_the_rest_goes_on(tmp_path, good, small_path):
+    loop = tmp_path / "lus.xlsx"
+    os.symlink(loop, loop)
+    r = CliRunner().invoke(main, ["score", str(good), str(loop), "-q", str(small_path), "-o", str(tmp_path / "uit"),
+                                  "--json", str(tmp_path / "u.json")])
+    assert r.exit_code == 1 and "symbolische links" in r.output and "Traceback" not in r.output
+    assert len(list((tmp_path / "uit").iterdir())) == 1
+
+
+def test_one_sheet_referenced_many_times_costs_bounded_work(tmp_path, good, small):
+    """A 200-byte sheet with cells at A1 and BH9999 referenced 300 times would be a dense grid
+    of 600 000 cells each: the budget over all sheets stops it."""
+    sparse = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+              b'<row r="1"><c r="A1"><v>1</v></c></row><row r="9999"><c r="BH9999"><v>1</v></c></row>'
+              b'</sheetData></worksheet>')
+    with zipfile.ZipFile(good) as z:
+        wbxml = z.read("xl/workbook.xml")
+        rels = z.read("xl/_rels/workbook.xml.rels")
+    extra = b"".join(b'<sheet name="x%d" sheetId="%d" r:id="rIdX"/>' % (i, 100 + i) for i in range(300))
+    wbxml = wbxml.replace(b"</sheets>", extra + b"</sheets>")
+    rels = rels.replace(b"</Relationships>", b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/'
+                        b'officeDocument/2006/relationships/worksheet" Target="worksheets/leeg.xml"/></Relationships>')
+    p = rezip(good, tmp_path / "vaak.xlsx", {"xl/workbook.xml": wbxml, "xl/_rels/workbook.xml.rels": rels,
+                                             "xl/worksheets/leeg.xml": sparse})
+    code = ("import resource\nresource.setrlimit(resource.RLIMIT_AS, (1500 * 2**20, 1500 * 2**20))\n"
+            "import piramide\nfrom piramide.reader import ReadError\n"
+            f"try:\n    piramide.read({str(p)!r})\nexcept ReadError as e:\n    print(e.code)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert r.returncode == 0, r.stderr[-1500:]
+    assert r.stdout.strip() in ("invoer_te_veel_cellen", "invoer_kapot_werkboek")
+
+
+def test_a_lone_surrogate_escape_in_a_name_reads_alike_and_writes(tmp_path, small, small_path):
+    src = filled(small, tmp_path / "a.xlsx", all_answers(small), gemeente="Zaan_xD800_stad")
+    far = add_cell_xml(src, tmp_path / "ver.xlsx", "Vragen", 2, b'<c r="BR2"><v>1</v></c>')
+    for p in (src, far):
+        assert both_readers(p, small).gemeente == "Zaan_xD800_stad"
+    r = CliRunner().invoke(main, ["score", str(far), "-q", str(small_path), "-o", str(tmp_path / "uit"),
+                                  "--json", str(tmp_path / "u.json")])
+    assert r.exit_code == 0, r.output
+
+
+def test_json_on_stdout_carries_no_raw_control_characters(tmp_path, small, small_path):
+    src = filled(small, tmp_path / "a.xlsx", all_answers(small), gemeente="Stad\u202e\u009b\u061c")
+    r = run_cli("score", str(src), "-q", str(small_path), "-o", str(tmp_path / "uit"), "--json", "-")
+    assert r.returncode == 0, r.stderr
+    for raw in ("\u202e", "\u009b", "\u061c"):
+        assert raw.encode() not in r.stdout + r.stderr
+    import json
+    assert json.loads(r.stdout)["gemeenten"][0]["gemeente"] == "Stad\u202e\u009b\u061c"
+
+
+def test_a_file_opened_as_text_is_a_usage_error(good, small):
+    with open(good, encoding="latin-1") as fh, pytest.raises(piramide.UsageError):
+        piramide.score(fh, small)
