@@ -7,7 +7,7 @@ from types import ModuleType
 
 from .errors import MissingDependency
 
-PANDAS_MISSING = ("pandas is niet geïnstalleerd; to_frame() en piramide.region() hebben het nodig. "
+PANDAS_MISSING = ("pandas is niet geïnstalleerd; to_frame() heeft het nodig. "
                   "Installeer het met: pip install 'piramide[pandas]'")
 
 
