@@ -9,11 +9,67 @@ from typing import NoReturn
 
 import click
 
-from . import __version__
+from . import __version__, clitext
 from . import questionnaire as qmod
 from .findings import finding, has_errors
 from .output import OutputError, check_distinct, check_target
 from .text import display
+
+class Optie(click.Option):
+    """An option with Dutch names; the English names of version 0.1 keep working as hidden
+    aliases (they are accepted, but help shows only the Dutch ones)."""
+
+    def __init__(self, *args, oud: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.oud = set(oud)
+
+    def _dutch_only(self, show, ctx):
+        opts = self.opts
+        self.opts = [o for o in opts if o not in self.oud]
+        try:
+            return show(ctx)
+        finally:
+            self.opts = opts
+
+    def get_help_record(self, ctx):
+        return self._dutch_only(super().get_help_record, ctx)
+
+    def get_error_hint(self, ctx):
+        return self._dutch_only(super().get_error_hint, ctx)
+
+
+class DutchCommand(click.Command):
+    """A command whose help option and suggestions show only the Dutch option names."""
+
+    def get_help_option(self, ctx):
+        opt = super().get_help_option(ctx)
+        if opt is not None and not isinstance(opt, Optie):
+            opt.__class__ = Optie
+            opt.oud = {"--help"}           # type: ignore[attr-defined]
+        return opt
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            old = {o for p in self.get_params(ctx) for o in getattr(p, "oud", ())} | {"--help", "--version"}
+            setattr(exc, "possibilities", [p for p in (exc.possibilities or []) if p not in old])
+            raise
+
+
+class DutchGroup(DutchCommand, click.Group):
+    pass
+
+
+DutchGroup.command_class = DutchCommand
+DutchGroup.group_class = DutchGroup
+
+
+def optie(*names: str, oud: tuple[str, ...] = (), **kwargs):
+    return click.option(*names, *oud, cls=Optie, oud=oud, **kwargs)
+
+
+clitext.install()      # click's own texts in Dutch, for this command line only
 
 # Names that say a file is not a workbook: an output with one of these is refused, never a
 # plain .xlsx written under a name that promises something else.
@@ -82,8 +138,10 @@ def _load_candidates(names: tuple[str, ...]):
               "\nControleer haar met: piramide questionnaire check PAD")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="piramide", message="%(prog)s %(version)s")
+@click.group(cls=DutchGroup, context_settings={"help_option_names": ["-h", "--hulp", "--help"]},
+             options_metavar=clitext.OPTIONS_METAVAR, subcommand_metavar=clitext.SUBCOMMAND_METAVAR)
+@click.version_option(__version__, "-V", "--versie", "--version", prog_name="piramide", message="%(prog)s %(version)s",
+                      cls=Optie, oud=("--version",))
 def main():
     """piramide: de Piramide Fitte Gemeenten invullen, scoren en volgen.
 
@@ -97,20 +155,20 @@ def main():
     _console_never_fails()
 
 
-QUESTIONNAIRE_OPTION = click.option(
-    "--questionnaire", "-q", "questionnaire_name", metavar="NAAM|PAD", default=None,
+QUESTIONNAIRE_OPTION = optie(
+    "--vragenlijst", "-q", "questionnaire_name", oud=("--questionnaire",), metavar="NAAM|PAD", default=None,
     help=f"Vragenlijst: een ingebouwde naam ({', '.join(qmod.builtin_names())}) of een pad naar een .toml.")
-QUESTIONNAIRES_OPTION = click.option(
-    "--questionnaire", "-q", "questionnaire_names", metavar="NAAM|PAD", multiple=True,
+QUESTIONNAIRES_OPTION = optie(
+    "--vragenlijst", "-q", "questionnaire_names", oud=("--questionnaire",), metavar="NAAM|PAD", multiple=True,
     help="Vragenlijst(en): een ingebouwde naam of een pad naar een .toml. Meer keer te geven voor metingen "
          "met verschillende versies; elk werkboek wordt gelezen met de versie waarmee het gemaakt is.")
 
 
 @main.command()
 @QUESTIONNAIRE_OPTION
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path),
+@optie("-o", "--uitvoer", "output", oud=("--output",), metavar="PAD", type=click.Path(path_type=Path),
               default=None, help="Waar het invulwerkboek komt (standaard output/piramide-invulwerkboek.xlsx).")
-@click.option("--force", is_flag=True, help="Een bestaand bestand vervangen.")
+@optie("--vervang", "force", oud=("--force",), is_flag=True, help="Een bestaand bestand vervangen.")
 def template(questionnaire_name, output, force):
     """Schrijf een leeg invulwerkboek voor de OOV-adviseur.
 
@@ -122,6 +180,9 @@ def template(questionnaire_name, output, force):
     _workbook_output(output)
     q = _load_questionnaire(questionnaire_name)
     output = output or Path("output") / "piramide-invulwerkboek.xlsx"
+    if output.exists() and not output.is_dir() and not force:     # as `example` does: say so, change nothing
+        echo(f"Bestaat al, niet vervangen: {output} (gebruik --vervang om te vervangen)")
+        return
     try:
         check_target(output, force=force)
         write_template(q, output, replace=force)
@@ -132,9 +193,9 @@ def template(questionnaire_name, output, force):
 
 @main.command()
 @QUESTIONNAIRE_OPTION
-@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+@optie("-o", "--uitvoer", "folder", oud=("--output",), metavar="MAP", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True, help="Map voor de voorbeeldwerkboeken.")
-@click.option("--force", is_flag=True, help="Bestaande voorbeeldbestanden vervangen.")
+@optie("--vervang", "force", oud=("--force",), is_flag=True, help="Bestaande voorbeeldbestanden vervangen.")
 def example(questionnaire_name, folder, force):
     """Schrijf twee ingevulde voorbeeldwerkboeken van de fictieve gemeente Voorbeeldstad.
 
@@ -152,7 +213,7 @@ def example(questionnaire_name, folder, force):
             target = folder / file_name(m)
             # Examples are ours to regenerate: only refuse when the user asked not to.
             if target.exists() and not force:
-                echo(f"Bestaat al, overgeslagen: {target} (gebruik --force om te vervangen)")
+                echo(f"Bestaat al, overgeslagen: {target} (gebruik --vervang om te vervangen)")
                 continue
             write_template(q, target, filled=m, replace=force)
             echo(f"Voorbeeld geschreven: {target}")
@@ -176,7 +237,7 @@ def _run(files, candidates, strict, problems=(), trend_findings: bool = True):
 
 # Inputs are checked by the library's gate, in Dutch and per file: click must not refuse a
 # whole batch in English because one file is unreadable or a folder.
-FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+FILES = click.argument("files", metavar="BESTAND...", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 
 
 def _inputs(files, history) -> tuple[list[Path], list]:
@@ -189,21 +250,21 @@ def _inputs(files, history) -> tuple[list[Path], list]:
         out += found
         problems += trouble
     if not out and not problems:
-        raise click.UsageError("geef minstens één bestand, of een map met --history.")
+        raise click.UsageError("geef minstens één bestand, of een map met --historie.")
     return out, problems
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, readable=False))
+@click.argument("files", metavar="[BESTAND]...", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @QUESTIONNAIRES_OPTION
-@click.option("--history", multiple=True, type=click.Path(exists=True, file_okay=False, readable=False, path_type=Path),
+@optie("--historie", "history", oud=("--history",), metavar="MAP", multiple=True, type=click.Path(exists=True, file_okay=False, readable=False, path_type=Path),
               help="Een map met metingen van een gemeente (alle .xlsx/.xlsm erin), naast of in plaats van bestanden.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+@optie("-o", "--uitvoer", "output", oud=("--output",), metavar="PAD", type=click.Path(path_type=Path), default=None,
               help="Map voor de dashboards (standaard output/), of bij één gemeente een .xlsx-pad.")
 @click.option("--json", "json_path", metavar="PAD|-", default=None,
               help="Schrijf de uitslag ook als JSON (naar een bestand, of '-' voor het scherm).")
-@click.option("--strict", is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout: geen dashboard.")
-@click.option("--force", is_flag=True, help="Bestaande dashboards vervangen.")
+@optie("--streng", "strict", oud=("--strict",), is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout: geen dashboard.")
+@optie("--vervang", "force", oud=("--force",), is_flag=True, help="Bestaande dashboards vervangen.")
 def score(files, questionnaire_names, history, output, json_path, strict, force):
     """Lees ingevulde piramides en schrijf per gemeente een dashboard.
 
@@ -217,7 +278,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
     Voorbeeld:
       piramide score output/voorbeeldstad-vervolgmeting-2026-03-18.xlsx
       piramide score 0-meting.xlsx vervolgmeting.xlsx -o dashboards/ --json uitslag.json
-      piramide score --history metingen/voorbeeldstad/
+      piramide score --historie metingen/voorbeeldstad/
     """
 
     from .batch import write_dashboards
@@ -233,7 +294,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
     json_file = Path(json_path) if json_path and json_path != "-" else None
     try:  # before any work: every output we know of now is checked now
         if json_file:
-            check_target(json_file, inputs=files, force=force)
+            check_target(json_file, inputs=files, force=force, option="--json")
         if single_file:
             check_target(output, inputs=files, force=force)
         if json_file:
@@ -295,7 +356,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
 @main.command()
 @FILES
 @QUESTIONNAIRES_OPTION
-@click.option("--strict", is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
+@optie("--streng", "strict", oud=("--strict",), is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
 def check(files, questionnaire_names, strict):
     """Controleer ingevulde piramides zonder iets te schrijven: alleen de meldingen.
 
@@ -331,18 +392,18 @@ def _workbooks_in(paths) -> tuple[list[Path], list]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@click.argument("paths", metavar="BESTAND|MAP...", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @QUESTIONNAIRES_OPTION
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+@optie("-o", "--uitvoer", "output", oud=("--output",), metavar="PAD", type=click.Path(path_type=Path), default=None,
               help="Het overzicht (standaard output/regio-overzicht-<datum>.xlsx).")
-@click.option("--anonymous", is_flag=True, help="Namen vervangen door codes, om buiten het RIEC te delen.")
+@optie("--anoniem", "anonymous", oud=("--anonymous",), is_flag=True, help="Namen vervangen door codes, om buiten het RIEC te delen.")
 @click.option("--sleutel", envvar="PIRAMIDE_SLEUTEL", default=None, metavar="TEKST",
-              help="Geheime sleutel voor de codes van --anonymous (of PIRAMIDE_SLEUTEL); met dezelfde sleutel "
+              help="Geheime sleutel voor de codes van --anoniem (of PIRAMIDE_SLEUTEL); met dezelfde sleutel "
                    "houdt een gemeente dezelfde code.")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
+@click.option("--csv", "csv_path", metavar="PAD", type=click.Path(path_type=Path), default=None,
               help="Schrijf ook één lange tabel (CSV) voor pandas of Power BI.")
-@click.option("--strict", is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
-@click.option("--force", is_flag=True, help="Bestaande uitvoer vervangen.")
+@optie("--streng", "strict", oud=("--strict",), is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
+@optie("--vervang", "force", oud=("--force",), is_flag=True, help="Bestaande uitvoer vervangen.")
 def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, strict, force):
     """Maak één overzicht van alle gemeenten in een regio.
 
@@ -353,7 +414,7 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
     \b
     Voorbeeld:
       piramide region metingen/ -o regio-2026.xlsx --csv regio-2026.csv
-      piramide region metingen/ --anonymous --sleutel "geheim van het RIEC"
+      piramide region metingen/ --anoniem --sleutel "geheim van het RIEC"
     """
     import datetime as dt
     import secrets
@@ -374,7 +435,7 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
     try:  # before any work: every output is checked, and they never share a file
         check_target(output, inputs=files, force=force)
         if csv_path:
-            check_target(csv_path, inputs=files, force=force)
+            check_target(csv_path, inputs=files, force=force, option="--csv")
             check_distinct({"het overzicht (-o)": output, "de CSV (--csv)": csv_path})
     except OutputError as exc:
         _fail(str(exc))
@@ -416,8 +477,8 @@ def questionnaire():
 
 
 @questionnaire.command("check")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--vorige", "previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.argument("path", metavar="PAD", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--vorige", "previous", metavar="PAD", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="De eerdere versie, om 'vervangt'-verwijzingen te controleren.")
 def questionnaire_check(path, previous):
     """Controleer een vragenlijst-definitie en meld alle fouten met hun regel.
@@ -449,6 +510,17 @@ def questionnaire_list():
     for name in qmod.builtin_names():
         q = qmod.load(name)
         echo(f"{name}: {q.label()}, {len(q.questions)} vragen")
+
+
+def _dutch_metavars(group: click.Group) -> None:
+    for cmd in group.commands.values():
+        cmd.options_metavar = clitext.OPTIONS_METAVAR
+        if isinstance(cmd, click.Group):
+            cmd.subcommand_metavar = clitext.SUBCOMMAND_METAVAR
+            _dutch_metavars(cmd)
+
+
+_dutch_metavars(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

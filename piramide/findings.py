@@ -60,8 +60,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "meta_datum_ongeldig": (FOUT, "'{waarde}' is geen datum die ik herken. Schrijf bijvoorbeeld 15-03-2026."),
     "meta_ambitie_ongeldig": (WAARSCHUWING, "ambitie '{waarde}' voor {pijler} is geen fase; kies een fasenummer of fasenaam. De ambitie wordt niet getoond."),
     "meta_soort_ongeldig": (WAARSCHUWING, "soort meting '{waarde}' is onbekend; kies 0-meting of vervolgmeting."),
-    "versie_anders": (WAARSCHUWING, "het werkboek is gemaakt met {werkboek}, maar de geladen vragenlijst is {geladen}. Gebruik --questionnaire met de juiste versie."),
-    "vragenlijst_anders": (FOUT, "het werkboek is gemaakt met vragenlijst '{werkboek}', niet met '{geladen}'. Gebruik --questionnaire met de juiste vragenlijst."),
+    "versie_anders": (WAARSCHUWING, "het werkboek is gemaakt met {werkboek}, maar de geladen vragenlijst is {geladen}. Gebruik --vragenlijst (-q) met de juiste versie."),
+    "vragenlijst_anders": (FOUT, "het werkboek is gemaakt met vragenlijst '{werkboek}', niet met '{geladen}'. Gebruik --vragenlijst (-q) met de juiste vragenlijst."),
     "pijler_niet_te_beoordelen": (WAARSCHUWING, "alle vragen van pijler {pijler} zijn n.v.t.; deze pijler is niet te beoordelen."),
 }
 
@@ -87,7 +87,7 @@ class Finding:
 
     def render(self) -> str:
         place = self.place()
-        severity = f"{self.severity} (--strict)" if self.strict else self.severity
+        severity = f"{self.severity} (--streng)" if self.strict else self.severity
         return f"{severity}: {place}: {self.message}" if place else f"{severity}: {self.message}"
 
     def to_dict(self) -> dict:
@@ -120,7 +120,7 @@ CATALOGUE.update({
 CATALOGUE.update({
     # --- the gate: files that cannot be read as a workbook at all --------------------------
     "invoer_bestaat_niet": (FOUT, "dit bestand bestaat niet. Controleer de naam en de map."),
-    "invoer_map": (FOUT, "dit is een map, geen bestand. Geef een werkboek, of gebruik --history voor een map met metingen."),
+    "invoer_map": (FOUT, "dit is een map, geen bestand. Geef een werkboek, of gebruik --historie voor een map met metingen."),
     "eigen_uitvoer": (WAARSCHUWING, "dit is een {soort} dat piramide zelf heeft gemaakt, geen ingevulde meting; het wordt "
                                     "overgeslagen. Geef het ingevulde invulwerkboek."),
     "invoer_kapot_werkboek": (FOUT, "het bestand is geen leesbaar of een beschadigd Excel-werkboek ({detail}). Open "

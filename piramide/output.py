@@ -45,7 +45,7 @@ def _why(target: Path, exc: OSError) -> OutputError:
     elif code == errno.EISDIR or isinstance(exc, IsADirectoryError):
         text = f"{name}: dit is een map. Geef een bestandsnaam, of kies een andere map."
     elif code == errno.EEXIST:
-        text = (f"{name} bestaat al (zojuist door een ander programma geschreven?). Gebruik --force om het te "
+        text = (f"{name} bestaat al (zojuist door een ander programma geschreven?). Gebruik --vervang om het te "
                 "vervangen, of kies met -o een andere naam.")
     else:
         text = (f"{name}: kan niet worden geschreven ({exc.strerror or type(exc).__name__}). "
@@ -206,17 +206,17 @@ def _key(p: Path, fold: bool = True) -> str:
     return name.casefold() if fold else name
 
 
-def check_target(target: str | Path, inputs=(), force: bool = False) -> None:
+def check_target(target: str | Path, inputs=(), force: bool = False, option: str = "-o") -> None:
     """Refuse to write over an input or a folder, or over an existing file without --force."""
     target = Path(target)
     if any(_same_file(target, Path(inp)) for inp in inputs):
         raise OutputError(f"{display(str(target))}: dit is een invoerbestand; een invoerbestand wordt nooit "
-                          "overschreven. Kies met -o een andere naam.")
+                          f"overschreven. Kies met {option} een andere naam.")
     if target.is_dir():
-        raise OutputError(f"{display(str(target))}: dit is een map. Geef een bestandsnaam, of kies een andere naam.")
+        raise OutputError(f"{display(str(target))}: dit is een map. Geef met {option} een bestandsnaam.")
     if target.exists() and not force:
-        raise OutputError(f"{display(str(target))} bestaat al. Gebruik --force om het te vervangen, of kies met -o "
-                          "een andere naam.")
+        raise OutputError(f"{display(str(target))} bestaat al. Gebruik --vervang om het te vervangen, of kies met "
+                          f"{option} een andere naam.")
 
 
 def check_distinct(targets: dict[str, Path]) -> None:

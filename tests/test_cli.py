@@ -45,9 +45,12 @@ def test_template_writes_the_workbook_and_refuses_to_overwrite(run, tmp_path):
     r = run("template", "-o", "x.xlsx")
     assert r.exit_code == 0 and (tmp_path / "x.xlsx").exists()
     assert "105 vragen" in r.output
-    r = run("template", "-o", "x.xlsx")
-    assert r.exit_code == 1 and "bestaat al" in r.output and "--force" in r.output
-    assert run("template", "-o", "x.xlsx", "--force").exit_code == 0
+    before = (tmp_path / "x.xlsx").read_bytes()
+    r = run("template", "-o", "x.xlsx")              # as `example`: said, nothing changed, exit 0
+    assert r.exit_code == 0 and "Bestaat al, niet vervangen" in r.output and "--vervang" in r.output
+    assert (tmp_path / "x.xlsx").read_bytes() == before
+    assert run("template", "-o", "x.xlsx", "--vervang").exit_code == 0
+    assert run("template", "-o", "x.xlsx", "--force").exit_code == 0     # the name of version 0.1 still works
 
 
 def test_example_then_score_writes_dashboards(run, tmp_path):
@@ -126,7 +129,7 @@ def test_strict_makes_gaps_an_error(run, tmp_path, small_path, small):
     src = filled(small, tmp_path / "f.xlsx", answers)
     assert run("score", src, "-q", small_path, "-o", "a").exit_code == 0
     r = run("score", src, "-q", small_path, "-o", "b", "--strict")
-    assert r.exit_code == 1 and "fout (--strict)" in r.output
+    assert r.exit_code == 1 and "fout (--streng)" in r.output
     assert not list((tmp_path / "b").glob("*.xlsx")) if (tmp_path / "b").exists() else True
 
 

@@ -54,11 +54,11 @@ def test_python_dash_m_runs_the_command_line(tmp_path):
     out = run_module("--version", cwd=tmp_path)
     assert out.returncode == 0 and out.stdout.strip() == f"piramide {__version__}"
     out = run_module("--help", cwd=tmp_path)
-    assert out.returncode == 0 and out.stdout.startswith("Usage: piramide [OPTIONS] COMMAND")
+    assert out.returncode == 0 and out.stdout.startswith("Gebruik: piramide [OPTIES] COMMANDO")
     out = run_module("template", "-o", "invul.xlsx", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "invul.xlsx").stat().st_size > 0
     out = run_module("check", "weg.xlsx", cwd=tmp_path)
     assert out.returncode == 1 and "weg.xlsx" in out.stderr and "Traceback" not in out.stderr
     out = run_module("bestaat-niet", cwd=tmp_path)
-    assert out.returncode == 2 and "Usage: piramide " in out.stderr
+    assert out.returncode == 2 and "Gebruik: piramide " in out.stderr
