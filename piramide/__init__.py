@@ -81,17 +81,27 @@ def score(source: str | Path | bytes | IO[bytes], questionnaire: Questionnaire |
 
 def check(sources: str | Path | Iterable[str | Path], questionnaires: Iterable[Questionnaire | str | Path] = (),
           strict: bool = False) -> Run:
-    """Read and score many workbooks without writing anything: a batch.Run with `valid`, every
+    """Read and score many workbooks (paths, or folders searched with their subfolders)
+    without writing anything: a batch.Run with `valid`, every
     input with its own findings (failed ones too), the trends per gemeente, and to_dict() in
     the shape of `piramide score --json` (see uitslag.schema.json). Each workbook is read with
     the definition among `questionnaires` (and the built-in ones) it was made from."""
     from pathlib import Path as _Path
 
-    from .batch import run
+    from .batch import find_workbooks, run
     from .questionnaire import candidates
-    paths = [sources] if isinstance(sources, (str, _Path)) else list(sources)
+    given_paths = [sources] if isinstance(sources, (str, _Path)) else list(sources)
+    paths: list[_Path] = []
+    problems = []
+    for p in map(_Path, given_paths):
+        if p.is_dir():                       # a folder: its workbooks, with subfolders, as the CLI reads it
+            found, trouble = find_workbooks(p)
+            paths += found
+            problems += trouble
+        else:
+            paths.append(p)
     given = [_questionnaire(q) for q in questionnaires]      # the first is the main one
-    return run([_Path(p) for p in paths], _unique(given + candidates(())), strict, progress=False)
+    return run(paths, _unique(given + candidates(())), strict, progress=False, problems=problems)
 
 
 def _unique(qs: list[Questionnaire]) -> list[Questionnaire]:

@@ -121,12 +121,19 @@ def _text_output(path, option: str, ok: tuple[str, ...]) -> None:
         raise click.UsageError(f"{option} {display(str(path))}: geef een naam die eindigt op {' of '.join(ok)}.")
 
 
+def _questionnaire_failed(exc, name) -> NoReturn:
+    if len(exc.findings) == 1 and exc.findings[0].code == "def_bestaat_niet":
+        f = exc.findings[0]
+        _fail(f"{f.place()}: {f.message}")
+    _fail("de vragenlijst heeft fouten:\n" + "\n".join("  " + f.render() for f in exc.findings) +
+          f"\nControleer haar met: piramide questionnaire check {name}")
+
+
 def _load_questionnaire(name: str | None):
     try:
         return qmod.load(name)
     except qmod.QuestionnaireError as exc:
-        _fail("de vragenlijst heeft fouten:\n" + "\n".join(f.render() for f in exc.findings) +
-              f"\nControleer haar met: piramide questionnaire check {name or qmod.DEFAULT}")
+        _questionnaire_failed(exc, name or qmod.DEFAULT)
 
 
 def _load_candidates(names: tuple[str, ...]):
@@ -134,11 +141,10 @@ def _load_candidates(names: tuple[str, ...]):
     try:
         return qmod.candidates(names)
     except qmod.QuestionnaireError as exc:
-        _fail("de vragenlijst heeft fouten:\n" + "\n".join(f.render() for f in exc.findings) +
-              "\nControleer haar met: piramide questionnaire check PAD")
+        _questionnaire_failed(exc, exc.findings[0].file if exc.findings else "PAD")
 
 
-@click.group(cls=DutchGroup, context_settings={"help_option_names": ["-h", "--hulp", "--help"]},
+@click.group("piramide", cls=DutchGroup, context_settings={"help_option_names": ["-h", "--hulp", "--help"]},
              options_metavar=clitext.OPTIONS_METAVAR, subcommand_metavar=clitext.SUBCOMMAND_METAVAR)
 @click.version_option(__version__, "-V", "--versie", "--version", prog_name="piramide", message="%(prog)s %(version)s",
                       cls=Optie, oud=("--version",))
@@ -221,18 +227,58 @@ def example(questionnaire_name, folder, force):
         _fail(str(exc))
 
 
-def _run(files, candidates, strict, problems=(), trend_findings: bool = True):
-    """Read and score each file (on every core when there are many) and show every input's
-    findings; a bad file is reported and never fatal to the batch."""
+KORT, UITGEBREID, STIL = "kort", "uitgebreid", "stil"
+WARNINGS_SHOWN = 3        # per file, in the short form; the rest is counted
+
+
+def _run(files, candidates, strict, problems=(), trend_findings: bool = True, detail: str = KORT):
+    """Read and score each file (on every core when there are many) and show what was found;
+    a bad file is reported and never fatal to the batch. Short form: every fout in full, at
+    most a few warnings, and the rest counted per kind; --uitgebreid every line; --stil none."""
     from .batch import run
     r = run(files, candidates, strict, problems=list(problems))
+    if detail == STIL:
+        return r
     for o in r.inputs:
-        for line in o.lines:
+        lines = o.lines
+        if detail == KORT and not o.skipped:
+            for line in summary_lines(o.path, o.findings):
+                echo(line, err=True)
+            continue
+        for line in lines:
             echo(line, err=True)
     for t in r.trends if trend_findings else []:
         for f in t.findings:
             echo(f.render(), err=True)
     return r
+
+
+def summary_lines(path: Path, findings) -> list[str]:
+    """The fouten in full, the first warnings, and one line counting the rest per kind."""
+    from .findings import FOUT, short_name
+    errors = [f for f in findings if f.severity == FOUT]
+    warnings = [f for f in findings if f.severity != FOUT]
+    lines = [f.render() for f in errors + warnings[:WARNINGS_SHOWN]]
+    rest = warnings[WARNINGS_SHOWN:]
+    if rest:
+        counts: dict[str, int] = {}
+        for f in rest:
+            counts[short_name(f.code)] = counts.get(short_name(f.code), 0) + 1
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        lines.append(f"waarschuwing: {display(str(path))}: en nog {len(rest)} ({kinds}); zie het blad Meldingen van "
+                     "het dashboard, of gebruik --uitgebreid voor elke regel.")
+    return lines
+
+
+DETAIL_OPTIONS = [optie("--uitgebreid", "detail", flag_value=UITGEBREID, help="Elke melding op een eigen regel."),
+                  optie("--stil", "detail", flag_value=STIL, help="Geen meldingen, alleen de uitkomst en de exitcode."),
+                  optie("--kort", "detail", flag_value=KORT, default=True, hidden=True)]
+
+
+def detail_options(f):
+    for option in reversed(DETAIL_OPTIONS):
+        f = option(f)
+    return f
 
 
 # Inputs are checked by the library's gate, in Dutch and per file: click must not refuse a
@@ -241,17 +287,28 @@ FILES = click.argument("files", metavar="BESTAND...", nargs=-1, required=True, t
 
 
 def _inputs(files, history) -> tuple[list[Path], list]:
-    """The files given, plus the workbooks in each --history folder (not our own dashboards),
-    and a message for each folder that could not be read."""
-    from .batch import find_workbooks
+    """The files given, plus the workbooks in each --historie folder and its subfolders (our
+    own outputs among them are recognised when read), and a finding for each folder that
+    could not be read. Says what was found in each folder."""
     out, problems = list(files), []
     for folder in history:
-        found, trouble = find_workbooks(folder, recursive=False)
-        out += found
+        out_folder, trouble = _found_in(folder)
+        out += out_folder
         problems += trouble
     if not out and not problems:
         raise click.UsageError("geef minstens één bestand, of een map met --historie.")
     return out, problems
+
+
+def _found_in(folder: Path) -> tuple[list[Path], list]:
+    from .batch import find_workbooks
+    found, trouble = find_workbooks(folder)
+    subfolders = len({p.parent for p in found} - {folder})
+    if not found and not trouble:
+        _fail(f"{folder}: geen werkboeken (.xlsx, .xlsm) gevonden, ook niet in submappen. Controleer de map.")
+    echo(f"{folder}: {len(found)} werkboek(en) gevonden" + (f", in {subfolders} submap(pen)" if subfolders else ""),
+         err=True)
+    return found, trouble
 
 
 @main.command()
@@ -262,10 +319,12 @@ def _inputs(files, history) -> tuple[list[Path], list]:
 @optie("-o", "--uitvoer", "output", oud=("--output",), metavar="PAD", type=click.Path(path_type=Path), default=None,
               help="Map voor de dashboards (standaard output/), of bij één gemeente een .xlsx-pad.")
 @click.option("--json", "json_path", metavar="PAD|-", default=None,
-              help="Schrijf de uitslag ook als JSON (naar een bestand, of '-' voor het scherm).")
+              help="Schrijf de uitslag ook als JSON naar een bestand, of met '-' naar het scherm (dan alleen de "
+                   "JSON, geen dashboards, tenzij -o gegeven is).")
 @optie("--streng", "strict", oud=("--strict",), is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout: geen dashboard.")
 @optie("--vervang", "force", oud=("--force",), is_flag=True, help="Bestaande dashboards vervangen.")
-def score(files, questionnaire_names, history, output, json_path, strict, force):
+@detail_options
+def score(files, questionnaire_names, history, output, json_path, strict, force, detail):
     """Lees ingevulde piramides en schrijf per gemeente een dashboard.
 
     Meerdere metingen van dezelfde gemeente (in elke volgorde) geven één dashboard van de
@@ -303,21 +362,25 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
         _fail(str(exc))
     candidates = _load_candidates(questionnaire_names)
     say = (lambda msg: echo(msg, err=True)) if json_path == "-" else echo
-    result = _run(files, candidates, strict, unreadable)
+    result = _run(files, candidates, strict, unreadable, detail=detail)
     trends = result.trends
     if single_file and len(trends) > 1:
         raise click.UsageError("-o met een .xlsx-naam kan alleen bij één gemeente; geef een map op.")
-    targets = [output] * len(trends) if single_file else \
-        dashboard_paths(trends, output if folder_out else Path("output"))
+    if json_path == "-" and output is None:
+        trends_to_write = []                    # JSON on the screen, and no -o: the JSON is all that is asked
+    else:
+        trends_to_write = trends
+    targets = [output] * len(trends_to_write) if single_file else \
+        dashboard_paths(trends_to_write, output if folder_out else Path("output"))
     try:  # outputs of one run never share a file, and none lands on an input
-        check_distinct({f"het dashboard van {t.gemeente}": target for t, target in zip(trends, targets)}
+        check_distinct({f"het dashboard van {t.gemeente}": target for t, target in zip(trends_to_write, targets)}
                        | ({"de JSON (--json)": json_file} if json_file else {}))
     except OutputError as exc:
         _fail(str(exc))
     # A dashboard of ours given as input (skipped) may be replaced with --force; a measurement never.
     measured = [o.path for o in result.inputs if not o.skipped]
     jobs, failed = [], 0
-    for t, target in zip(trends, targets):
+    for t, target in zip(trends_to_write, targets):
         try:
             check_target(target, inputs=measured, force=force)
         except OutputError as exc:
@@ -357,14 +420,15 @@ def score(files, questionnaire_names, history, output, json_path, strict, force)
 @FILES
 @QUESTIONNAIRES_OPTION
 @optie("--streng", "strict", oud=("--strict",), is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
-def check(files, questionnaire_names, strict):
+@detail_options
+def check(files, questionnaire_names, strict, detail):
     """Controleer ingevulde piramides zonder iets te schrijven: alleen de meldingen.
 
     \b
     Voorbeeld:
       piramide check gemeente.xlsx
     """
-    result = _run(files, _load_candidates(questionnaire_names), strict)
+    result = _run(files, _load_candidates(questionnaire_names), strict, detail=detail)
     for r in result.results:
         m = r.measurement
         warn = sum(f.severity != "fout" for f in r.findings)
@@ -378,12 +442,11 @@ def check(files, questionnaire_names, strict):
 
 
 def _workbooks_in(paths) -> tuple[list[Path], list]:
-    """Files as given; folders searched (with subfolders) for workbooks, not our own outputs."""
-    from .batch import find_workbooks
+    """Files as given; folders searched with their subfolders (see _found_in)."""
     out, problems = [], []
     for p in paths:
         if p.is_dir():
-            found, trouble = find_workbooks(p)
+            found, trouble = _found_in(p)
             out += found
             problems += trouble
         else:
@@ -404,7 +467,8 @@ def _workbooks_in(paths) -> tuple[list[Path], list]:
               help="Schrijf ook één lange tabel (CSV) voor pandas of Power BI.")
 @optie("--streng", "strict", oud=("--strict",), is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
 @optie("--vervang", "force", oud=("--force",), is_flag=True, help="Bestaande uitvoer vervangen.")
-def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, strict, force):
+@detail_options
+def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, strict, force, detail):
     """Maak één overzicht van alle gemeenten in een regio.
 
     Per gemeente de laatste meting (fase en score per pijler, het verschil met de vorige
@@ -454,7 +518,8 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
             echo("let op: zonder --sleutel gelden de codes alleen voor dit overzicht; geef --sleutel "
                  "(of PIRAMIDE_SLEUTEL) voor codes die bij een volgend overzicht gelijk blijven.", err=True)
     # anonymous: no finding that names a gemeente (spellings, duplicate dates) on the screen
-    result = _run(files, _load_candidates(questionnaire_names), strict, unreadable, trend_findings=not anonymous)
+    result = _run(files, _load_candidates(questionnaire_names), strict, unreadable, trend_findings=not anonymous,
+                  detail=detail)
     failed = sum(o.failed for o in result.inputs)
     if not result.results:
         _fail(finding("niets_verwerkt").message)

@@ -14,6 +14,9 @@ FOUT, WAARSCHUWING = "fout", "waarschuwing"
 CATALOGUE: dict[str, tuple[str, str]] = {
     # --- questionnaire definitions ---------------------------------------------------------
     "def_onleesbaar": (FOUT, "het bestand is geen geldige TOML: {detail}. Herstel de opmaak op die plek."),
+    "def_bestaat_niet": (FOUT, "deze vragenlijst bestaat niet: geen bestand met die naam en geen ingebouwde vragenlijst. "
+                               "Geef een pad naar een .toml, of een ingebouwde naam: {namen}."),
+    "def_geen_tekst": (FOUT, "dit bestand is geen tekst (UTF-8), dus geen vragenlijst-definitie. Geef het .toml-bestand."),
     "def_veld_ontbreekt": (FOUT, "{waar} mist het veld '{veld}'. Vul het in."),
     "def_veld_type": (FOUT, "{waar}: '{veld}' moet {soort} zijn. Pas de waarde aan."),
     "def_onbekend_veld": (WAARSCHUWING, "{waar}: onbekend veld '{veld}'{suggestie}. Het wordt genegeerd."),
@@ -103,6 +106,17 @@ def finding(code: str, *, file: str = "", sheet: str = "", cell: str = "",
     severity, template = CATALOGUE[code]
     context = {k: display(v) if isinstance(v, str) else v for k, v in context.items()}
     return Finding(code, severity, template.format(**context), display(file), display(sheet), display(cell), line)
+
+
+SHORT = {"antwoord_leeg": "niet beantwoord", "antwoord_weet_niet": "weet niet", "vraag_onbekend": "onbekende vraag",
+         "versie_anders": "andere versie", "pijler_niet_te_beoordelen": "pijler niet te beoordelen",
+         "meta_datum_oud": "datum voor 2000", "meta_datum_toekomst": "datum in de toekomst",
+         "vragen_verborgen": "verborgen blad", "gemeente_spelling": "schrijfwijze", "datum_dubbel": "dubbele datum"}
+
+
+def short_name(code: str) -> str:
+    """A few words for a kind of finding, to count them on one line."""
+    return SHORT.get(code, code.replace("_", " "))
 
 
 def has_errors(findings) -> bool:

@@ -70,6 +70,25 @@ def candidates(names=()) -> list[Questionnaire]:
     return given + [b for b in builtin if (b.id, b.version) not in {(g.id, g.version) for g in given}]
 
 
+_TOML_DUTCH = [  # tomllib's messages, in the words a RIEC adviser reads
+    ("Invalid value", "deze waarde kan niet: tekst hoort tussen aanhalingstekens, een lijst tussen [ ]"),
+    ("Expected '=' after a key", "na een naam hoort een '='"),
+    ("Cannot overwrite a value", "deze naam staat er al eerder"),
+    ("Cannot declare", "deze tabel staat er al eerder"),
+    ("Unterminated string", "een tekst is niet afgesloten met een aanhalingsteken"),
+    ("Invalid statement", "deze regel is geen 'naam = waarde' en geen [tabel]"),
+    ("Expected newline or end of document", "na de waarde hoort een nieuwe regel"),
+    ("Invalid initial character for a key part", "een naam begint met een letter"),
+    ("Unclosed array", "een lijst is niet afgesloten met ']'"),
+    ("Illegal character", "hier staat een teken dat niet mag"),
+]
+
+
+def _toml_dutch(message: str) -> str:
+    return next((dutch for english, dutch in _TOML_DUTCH if message.startswith(english)),
+                "de opmaak klopt hier niet")
+
+
 def load(name_or_path: str | Path | Traversable | None = None) -> Questionnaire:
     """Load a definition, raising QuestionnaireError when it has errors (warnings pass).
     A definition already loaded, unchanged on disk, is not parsed again."""
@@ -101,15 +120,19 @@ def check(name_or_path: str | Path | Traversable | None, previous: str | Path | 
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None, [finding("def_onleesbaar", file=fname, detail="het bestand bestaat niet")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [finding("def_onleesbaar", file=fname, detail=str(exc))]
+        return None, [finding("def_bestaat_niet", file=fname, namen=", ".join(builtin_names()))]
+    except IsADirectoryError:
+        return None, [finding("def_bestaat_niet", file=fname, namen=", ".join(builtin_names()))]
+    except UnicodeDecodeError:
+        return None, [finding("def_geen_tekst", file=fname)]
+    except OSError as exc:
+        return None, [finding("invoer_onleesbaar", file=fname, detail=exc.strerror or type(exc).__name__)]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
+        m = re.search(r"line (\d+), column (\d+)", str(exc))
         return None, [finding("def_onleesbaar", file=fname, line=int(m.group(1)) if m else None,
-                              detail=str(exc))]
+                              detail=_toml_dutch(str(exc)) + (f" (kolom {m.group(2)})" if m else ""))]
     v = _Validator(fname, text)
     q = v.build(data)
     if previous is not None and q is not None:
