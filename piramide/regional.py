@@ -82,11 +82,12 @@ class Overview:
         from .serialize import questionnaire_label
         out = []
         for row in self.rows:
+            code = None if self.anonymous else row.trend.code   # a code would name the gemeente
             for r in row.trend.results:
                 m, q = r.measurement, r.questionnaire
                 for p in r.pillars:
                     for ir in p.indicators:
-                        out.append({"gemeente": row.name, "datum": self.shown_date(m.datum),
+                        out.append({"gemeente": row.name, "gemeente_code": code, "datum": self.shown_date(m.datum),
                                     "vragenlijst": questionnaire_label(q), "pijler": p.pillar.id, "fase": p.phase,
                                     "score": None if p.score is None else round(p.score, 1),
                                     "indicator": ir.indicator.id, "status": ir.status})
