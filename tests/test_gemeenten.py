@@ -230,3 +230,16 @@ def test_region_csv_has_the_code_and_anonymous_has_none(small):
     blob = anon.to_csv() + json.dumps(anon.to_dict()).encode()
     assert b"GM0796" not in blob and b"0796" not in blob and b"Hertogenbosch" not in blob
     assert all(g["gemeente_code"] is None for g in anon.to_dict()["gemeenten"])
+
+
+def test_anonymous_code_is_the_same_however_the_gemeente_was_typed(small):
+    key = b"k" * 32
+    codes = set()
+    for typed in ["Den Haag", "'s-Gravenhage", "s Gravenhage", "DEN HAAG"]:
+        (row,) = build_overview(results(small, [(typed, 0)]), anonymous=True, key=key).rows
+        codes.add(row.name)
+    assert codes == {anonymous_code("'s-Gravenhage", key)}
+    # as before for a name that is no Dutch gemeente, and for any spelling of an official name
+    (row,) = build_overview(results(small, [("Teststad", 0)]), anonymous=True, key=key).rows
+    assert row.name == anonymous_code("Teststad", key)
+    assert anonymous_code("s-Hertogenbosch", key) == anonymous_code(HERTOGENBOSCH, key)
