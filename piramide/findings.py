@@ -128,7 +128,8 @@ CATALOGUE.update({
     "datum_dubbel": (WAARSCHUWING, "{gemeente} heeft twee metingen op {datum}: {bestanden}. Beide staan in de trend; "
                                    "als laatste meting geldt {gekozen}. Is één ervan een oude versie, laat die dan weg."),
     "gemeente_spelling": (WAARSCHUWING, "dezelfde gemeente staat er in verschillende schrijfwijzen: {namen}. "
-                                        "Ze zijn samengenomen als '{gekozen}'. Gebruik voortaan één schrijfwijze."),
+                                        "Ze zijn samengenomen onder {gekozen}, want dat is {reden}. "
+                                        "Gebruik voortaan die schrijfwijze."),
 })
 
 CATALOGUE.update({

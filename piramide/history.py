@@ -6,13 +6,13 @@ the chain of those references is followed. What cannot be matched is named, neve
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import optional
 from .findings import Finding, finding
+from .gemeenten import is_official, lookup, match_key
 from .model import Questionnaire
 from .scoring import MET, STATUSES, IndicatorResult, PillarResult, Result
 from .text import for_file
@@ -24,10 +24,32 @@ assert set(STATUS_RANK) == set(STATUSES)
 
 def gemeente_key(name: str) -> str:
     """One key for spellings of one municipality: "'s-Hertogenbosch" = "s-Hertogenbosch".
-    Letters of every script count (accents dropped), so "Москва" and "Київ" stay two."""
-    text = unicodedata.normalize("NFKD", name).casefold()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]+", "", text)
+    Letters of every script count (accents dropped), so "Москва" and "Київ" stay two.
+    (The anonymous codes are made from this key: it stays as it is.)"""
+    return match_key(name)
+
+
+def group_key(name: str) -> str:
+    """The key measurements are grouped by: the CBS code where the name is a Dutch gemeente
+    (so "Den Haag" joins "'s-Gravenhage", and Bergen (NH.) never joins Bergen (L.)), else
+    gemeente_key. Names with one gemeente_key always get one group_key."""
+    g = lookup(name)
+    return f"cbs:{g.code}" if g else f"naam:{gemeente_key(name)}"
+
+
+def choose_name(names: list[str]) -> tuple[str, str]:
+    """The spelling to show for one municipality typed as `names` (oldest measurement first),
+    and why: the official name when one of them is it, else the most frequent spelling, on a
+    tie the one used last."""
+    official = [g for n in names if is_official(n) and (g := lookup(n)) is not None]
+    if official:
+        return official[-1].naam, f"de officiële naam (CBS {official[-1].code})"
+    counts = Counter(names)
+    top = max(counts.values())
+    chosen = next(n for n in reversed(names) if counts[n] == top)
+    if list(counts.values()).count(top) > 1:
+        return chosen, f"de meest gebruikte schrijfwijze ({top} van {len(names)} metingen; bij gelijke stand die van de laatste meting)"
+    return chosen, f"de meest gebruikte schrijfwijze ({top} van {len(names)} metingen)"
 
 
 def _lineage(ids: set[str], questionnaires: list[Questionnaire], kind: str) -> set[str]:
@@ -78,6 +100,7 @@ class Trend:
     gemeente: str
     results: list[Result]                          # in date order; the last is the latest
     findings: list[Finding] = field(default_factory=list)
+    code: str | None = None                        # CBS gemeentecode ("GM0796"), None when not a Dutch gemeente
 
     @property
     def latest(self) -> Result:
@@ -223,7 +246,7 @@ def build_trends(results: list[Result]) -> list[Trend]:
     never changes the outcome."""
     groups: dict[str, list[Result]] = {}
     for r in results:
-        groups.setdefault(gemeente_key(r.measurement.gemeente), []).append(r)
+        groups.setdefault(group_key(r.measurement.gemeente), []).append(r)
     trends = []
     for key in sorted(groups):
         items = sorted(groups[key], key=lambda r: (r.measurement.datum is None, r.measurement.datum,
@@ -250,10 +273,13 @@ def build_trends(results: list[Result]) -> list[Trend]:
                                         gemeente=same[-1].measurement.gemeente, datum=f"{datum:%d-%m-%Y}",
                                         bestanden=", ".join(Path(r.measurement.source).name for r in same),
                                         gekozen=Path(same[-1].measurement.source).name))
-        names = sorted({r.measurement.gemeente for r in unique})
-        chosen = unique[-1].measurement.gemeente
-        if len(names) > 1:
+        typed = [r.measurement.gemeente for r in unique]
+        chosen, why = choose_name(typed)
+        if len(set(typed)) > 1:
+            counts = Counter(typed)
             findings.append(finding("gemeente_spelling", file=unique[-1].measurement.source,
-                                    namen=", ".join(f"'{n}'" for n in names), gekozen=chosen))
-        trends.append(Trend(chosen, unique, findings))
-    return trends
+                                    namen=", ".join(f"“{n}” ({counts[n]}×)" for n in sorted(counts)),
+                                    gekozen=f"“{chosen}”", reden=why))
+        g = lookup(chosen)
+        trends.append(Trend(chosen, unique, findings, g.code if g else None))
+    return sorted(trends, key=lambda t: (gemeente_key(t.gemeente), t.gemeente))

@@ -18,6 +18,7 @@ from . import optional
 from .errors import UsageError
 from .findings import Finding, finding
 from .scoring import MET, Result
+from .gemeenten import lookup
 from .history import Trend, build_trends, gemeente_key
 
 
@@ -82,11 +83,12 @@ class Overview:
         from .serialize import questionnaire_label
         out = []
         for row in self.rows:
+            code = None if self.anonymous else row.trend.code   # a code would name the gemeente
             for r in row.trend.results:
                 m, q = r.measurement, r.questionnaire
                 for p in r.pillars:
                     for ir in p.indicators:
-                        out.append({"gemeente": row.name, "datum": self.shown_date(m.datum),
+                        out.append({"gemeente": row.name, "gemeente_code": code, "datum": self.shown_date(m.datum),
                                     "vragenlijst": questionnaire_label(q), "pijler": p.pillar.id, "fase": p.phase,
                                     "score": None if p.score is None else round(p.score, 1),
                                     "indicator": ir.indicator.id, "status": ir.status})
@@ -151,6 +153,13 @@ def anonymous_code(name: str, key: bytes, length: int = CODE_LENGTH) -> str:
     return "G-" + base64.b32encode(digest).decode()[:length]
 
 
+def _coded_name(t: Trend) -> str:
+    """The name an anonymous code is made from: for a Dutch gemeente its official name, so
+    the code is the same however it was typed ("Den Haag" or "'s-Gravenhage")."""
+    g = lookup(t.gemeente)
+    return g.naam if g else t.gemeente
+
+
 def build_overview(results: list[Result], anonymous: bool = False, key: bytes | None = None) -> Overview:
     trends = build_trends(results)
     findings = [f for t in trends for f in t.findings]
@@ -159,15 +168,16 @@ def build_overview(results: list[Result], anonymous: bool = False, key: bytes | 
         return Overview(sorted(rows, key=lambda r: gemeente_key(r.name)), False, findings)
     if key is None:
         raise UsageError("een anoniem overzicht heeft een sleutel nodig (derive_key(sleutel)).")
-    codes = [anonymous_code(t.gemeente, key) for t in trends]
+    names = [_coded_name(t) for t in trends]
+    codes = [anonymous_code(n, key) for n in names]
     # A collision (about one in a billion for a region) lengthens only the codes that collide,
     # so every other gemeente keeps its code when one joins.
     for code in {c for c in codes if codes.count(c) > 1}:
         for i in [i for i, c in enumerate(codes) if c == code]:
             length = CODE_LENGTH
-            while any(anonymous_code(trends[i].gemeente, key, length) == anonymous_code(t.gemeente, key, length)
-                      for j, t in enumerate(trends) if j != i):
+            while any(anonymous_code(names[i], key, length) == anonymous_code(n, key, length)
+                      for j, n in enumerate(names) if j != i):
                 length += 1
-            codes[i] = anonymous_code(trends[i].gemeente, key, length)
+            codes[i] = anonymous_code(names[i], key, length)
     rows = [Row(c, t) for c, t in zip(codes, trends)]
     return Overview(sorted(rows, key=lambda r: r.name), True, findings)

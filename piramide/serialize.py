@@ -8,6 +8,7 @@ import unicodedata
 
 from . import __version__, optional
 from .findings import Finding
+from .gemeenten import lookup
 from .scoring import Result
 from .text import display, json_safe
 
@@ -17,7 +18,9 @@ SCHEMA_FILE = "uitslag.schema.json"      # shipped in piramide/, validated again
 
 # One language for keys in JSON, CSV and frames: Dutch, the language of the domain and of the
 # users (gemeente, pijler, fase, ambitie, handvat have no English equal that RIECs use).
-REGION_COLUMNS = ["gemeente", "datum", "vragenlijst", "pijler", "fase", "score", "indicator", "status"]
+# gemeente_code: the CBS code ("GM0796"), empty when the name is no Dutch gemeente and always
+# empty in an anonymous overview (the code names the gemeente).
+REGION_COLUMNS = ["gemeente", "gemeente_code", "datum", "vragenlijst", "pijler", "fase", "score", "indicator", "status"]
 RESULT_COLUMNS = ["gemeente", "datum", "vragenlijst", "pijler", "pijler_naam", "fase", "score", "ambitie",
                   "indicator", "indicator_naam", "indicator_fase", "status"]
 TREND_COLUMNS = ["gemeente", "datum", "soort", "vragenlijst", "pijler", "pijler_naam", "fase", "score"]
@@ -39,10 +42,17 @@ def questionnaire_label(q) -> str:
     return f"{q.id} {q.version}"
 
 
+def gemeente_code(name: str) -> str | None:
+    """The CBS code of the gemeente a typed name stands for, or None."""
+    g = lookup(name)
+    return g.code if g else None
+
+
 def result_to_dict(r: Result) -> dict:
     m, q = r.measurement, r.questionnaire
     return {
         "gemeente": m.gemeente,
+        "gemeente_code": gemeente_code(m.gemeente),
         "regio": m.regio,
         "datum": _date(m.datum),
         "soort": m.soort,
@@ -73,7 +83,7 @@ def result_to_dict(r: Result) -> dict:
 
 
 def trend_to_dict(t) -> dict:
-    return {"gemeente": t.gemeente, "metingen": [{
+    return {"gemeente": t.gemeente, "gemeente_code": t.code, "metingen": [{
         "datum": _date(r.measurement.datum), "soort": r.measurement.soort,
         "bron": {"bestand": display(r.measurement.source), "sha256": r.measurement.sha256},
         "vragenlijst": {"id": r.questionnaire.id, "versie": r.questionnaire.version},
@@ -95,7 +105,7 @@ def run_to_dict(run) -> dict:
     gemeenten = []
     for t in run.trends:
         dash = run.dashboards.get(t.gemeente)
-        gemeenten.append({"gemeente": t.gemeente, "dashboard": display(str(dash)) if dash else None,
+        gemeenten.append({"gemeente": t.gemeente, "gemeente_code": t.code, "dashboard": display(str(dash)) if dash else None,
                           "laatste_meting": result_to_dict(t.latest), "trend": trend_to_dict(t)})
     findings = run.findings
     return {
@@ -125,6 +135,7 @@ def overview_to_dict(ov) -> dict:
         "piramide_versie": __version__,
         "anoniem": ov.anonymous,
         "gemeenten": [{"gemeente": row.name,
+                       "gemeente_code": None if ov.anonymous else row.trend.code,
                        "datum": ov.shown_date(row.latest.measurement.datum),
                        "vragenlijst": questionnaire_label(row.latest.questionnaire),
                        "pijlers": [{"id": p.pillar.id, "fase": p.phase, "score": _r(p.score)}

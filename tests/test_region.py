@@ -52,7 +52,7 @@ def test_region_frame_is_the_csv(region_files, small, small_path, tmp_path):
         rows = list(csv.DictReader(fh))
     df = piramide.region(region_files, [small]).to_frame()
     assert len(rows) == len(df) == 4 * 7          # four measurements x seven indicators
-    assert list(rows[0]) == ["gemeente", "datum", "vragenlijst", "pijler", "fase", "score", "indicator", "status"]
+    assert list(rows[0]) == ["gemeente", "gemeente_code", "datum", "vragenlijst", "pijler", "fase", "score", "indicator", "status"]
     assert [r["gemeente"] for r in rows] == list(df.gemeente)
     assert [r["status"] for r in rows] == list(df.status)
     assert [int(r["fase"]) for r in rows] == list(df.fase)
