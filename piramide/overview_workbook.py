@@ -223,12 +223,36 @@ def _distribution(wb, ws, fmt, ov: Overview):
     ws.fit_to_pages(1, 1)
 
 
+WHO_WIDTH = 36        # the column "Welke gemeenten": a line holds this many characters in every program
+
+
+def _who(names: list[str]) -> list[str]:
+    """The names (codes) as lines that fit the column, broken only between names: left to the
+    program, "G-52D6GSYH" or "'s-Hertogenbosch" would be broken at its hyphen."""
+    lines = [""]
+    for name in names:
+        if lines[-1] and len(lines[-1]) + 2 + len(name) > WHO_WIDTH:
+            lines[-1] += ","
+            lines.append(name)
+        else:
+            lines[-1] += (", " if lines[-1] else "") + name
+    return lines
+
+
 def _open(ws, fmt, ov: Overview):
-    heads = [("Indicator", 9), ("Naam", 28), ("Pijler", 7), ("Fase", 5), ("Open bij", 8), ("Gemeten bij", 10),
-             ("Welke codes" if ov.anonymous else "Welke gemeenten", 36), ("Handvat: wat helpt", 52)]
+    heads = [("Indicator", 9), ("Naam", 28), ("Pijler", 7), ("Fase", 5), ("Open bij", 8), ("Gemeten bij", 11),
+             ("Welke codes" if ov.anonymous else "Welke gemeenten", WHO_WIDTH), ("Handvat: wat helpt", 52)]
+    items = ov.open_indicators()
+    who = [_who(o.gemeenten) for o in items]
     rows = [[o.indicator.id, o.indicator.name, o.pillar_id, o.indicator.phase, o.open, o.measured,
-             ", ".join(o.gemeenten), o.indicator.handvat] for o in ov.open_indicators()]
+             "\n".join(lines), o.indicator.handvat] for o, lines in zip(items, who)]
     table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell_c", "cell_c", "cell_c", "cell", "cell"])
+    for r, (row, lines) in enumerate(zip(rows, who), 1):
+        # table() grows a row by the length of its texts; these lines are broken by us
+        needed = max(len(lines), *(-(-len(v) // int(w * 1.15)) for v, (_, w) in zip(row, heads)
+                                   if isinstance(v, str) and "\n" not in v))
+        if needed > 1:
+            ws.set_row(r, 13 * needed + 2)
 
 
 def _about(ws, fmt, ov: Overview):

@@ -149,8 +149,12 @@ def test_regio_sheet_average_row_and_gaps(riec):
 def test_open_indicatoren_sheet_lists_who(riec):
     ws = openpyxl.load_workbook(riec[2]["open"])["Open indicatoren"]
     assert [c.value for c in ws[1]][4:7] == ["Open bij", "Gemeten bij", "Welke gemeenten"]
-    got = [(ws.cell(r, 1).value, ws.cell(r, 7).value) for r in range(2, ws.max_row + 1)]
+    got = [(ws.cell(r, 1).value, ws.cell(r, 7).value.replace(",\n", ", ")) for r in range(2, ws.max_row + 1)]
     assert got == [(i, ", ".join(g)) for i, _, g in OPEN]
+    # a list longer than the column (36) is broken between names, never inside one, and its row grows
+    assert [ws.cell(r, 7).value.count("\n") for r in range(2, ws.max_row + 1)] == [1, 0, 1, 0, 0, 0, 0]
+    assert ws.cell(4, 7).value == "Borne, Dinkelland, Enschede, Hengelo,\nTwenterand"
+    assert ws.row_dimensions[4].height == pytest.approx(2 * 13 + 2, abs=0.5)
 
 
 def test_anonymous_lists_codes_not_names(riec):
@@ -160,8 +164,9 @@ def test_anonymous_lists_codes_not_names(riec):
     rows = sorted(code.values())                                  # anonymous rows are in code order
     ws = openpyxl.load_workbook(path)["Open indicatoren"]
     assert ws.cell(1, 7).value == "Welke codes"
-    got = [(ws.cell(r, 1).value, ws.cell(r, 7).value) for r in range(2, ws.max_row + 1)]
+    got = [(ws.cell(r, 1).value, ws.cell(r, 7).value.replace(",\n", ", ")) for r in range(2, ws.max_row + 1)]
     assert got == [(i, ", ".join(c for c in rows if c in {code[n] for n in g})) for i, _, g in OPEN]
+    assert [len(line) for line in ws.cell(4, 7).value.split("\n")] == [35, 22]   # 5 codes: 3 on a line
     with zipfile.ZipFile(path) as z:
         blob = b"".join(z.read(n) for n in z.namelist())
     for name in NAMES:
@@ -185,3 +190,30 @@ def test_verdeling_chart_a_colour_per_phase_and_no_zero_labels(riec):
                for s in series]
     assert deleted == [[k for k, pid in enumerate("AB") if DISTRIBUTION[pid][phase] == 0] for phase in range(4)]
     assert deleted == [[], [], [0], []]
+
+
+def test_long_lists_of_names_get_the_lines_they_need(ov, tmp_path):
+    """Eight names of 30 characters: one a line; the row is as high as its lines."""
+    from piramide.overview_workbook import write_overview
+    from piramide.regional import Overview, Row
+    long = Overview([Row(f"Gemeente {name:<10} met lange naam"[:30], r.trend) for name, r in zip(NAMES, ov.rows)])
+    path = write_overview(long, tmp_path / "lang.xlsx")
+    ws = openpyxl.load_workbook(path)["Open indicatoren"]
+    for r in range(2, ws.max_row + 1):
+        lines = ws.cell(r, 7).value.split("\n")
+        assert all(len(line) <= 36 for line in lines)
+        assert len(lines) == ws.cell(r, 5).value                  # 30 + ", " + 30 > 36: one name a line
+        if len(lines) > 1:
+            assert ws.row_dimensions[r].height == pytest.approx(13 * len(lines) + 2, abs=0.5)
+
+
+def test_a_pillar_that_cannot_be_judged_is_not_averaged(tmp_path, small):
+    """Alfa all ja (A: phase 3, 100 %); Beta A all n.v.t. (not judgeable), B-01 nee (B: 0, 75 %).
+    A's mean is Alfa's alone; B's is (3 + 0) / 2 and (100 + 75) / 2."""
+    a = filled(small, tmp_path / "a.xlsx", all_answers(small), gemeente="Alfa", datum=D2)
+    nvt = {f"A-0{i}": "n.v.t." for i in range(1, 7)}
+    b = filled(small, tmp_path / "b.xlsx", all_answers(small) | nvt | {"B-01": "nee"}, gemeente="Beta", datum=D2)
+    ov = piramide.region([a, b], [small])
+    got = [(x.pillar_id, x.phase, x.score, x.counted) for x in ov.averages()]
+    assert got == [("A", 3.0, 100.0, 1), ("B", 1.5, 87.5, 2)]
+    assert ov.to_dict()["gemiddelde_regio"][0] == {"pijler": "A", "fase": 3.0, "score": 100.0, "gemeenten": 1}
