@@ -102,6 +102,8 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
             else:
                 ws.write_string(r, ncol - 1, name, fmt["cell"])
     last = head + n
+    green = wb.add_format({"font_color": "#376026", "bold": True})
+    red = wb.add_format({"font_color": "#C00000", "bold": True})
     for j in range(len(pids)):
         c = 2 + k * j
         ws.conditional_format(head + 1, c, last, c, {"type": "2_color_scale", "min_type": "num", "min_value": 0,
@@ -113,11 +115,11 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
                                                              "min_color": "#F8CBAD", "mid_color": "#FFE699",
                                                              "max_color": "#C6E0B4"})
         ws.conditional_format(head + 1, c + 2, last, c + 2, {"type": "text", "criteria": "begins with", "value": "+",
-                                                             "format": wb.add_format({"font_color": "#376026", "bold": True})})
+                                                             "format": green})
         ws.conditional_format(head + 1, c + 2, last, c + 2, {"type": "text", "criteria": "begins with", "value": "-",
-                                                             "format": wb.add_format({"font_color": "#C00000", "bold": True})})
+                                                             "format": red})
         ws.conditional_format(head + 1, c + 3, last, c + 3, {"type": "cell", "criteria": ">", "value": 0,
-                                                             "format": wb.add_format({"font_color": "#C00000", "bold": True})})
+                                                             "format": red})
     _average_row(wb, ws, ov, last + 1, k, ncol)
     ws.freeze_panes(head + 1, 1)
     ws.autofilter(head, 0, last, ncol - 1)    # the average row stays below, out of sorting and filtering
