@@ -37,6 +37,11 @@ def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None =
 
 PER_PILLAR = [("F", 5), ("S", 6.5), ("Δ", 6), ("Tot amb.", 7.5)]   # columns per pillar, widths
 AVERAGE_LABEL = "Gemiddelde regio"
+NOTE = ("F = fase (0 = nog geen fase, donkerder = hoger); S = score (rood laag, "
+        "groen hoog); Δ = verschil in score (procentpunten) met de vorige meting van die gemeente; "
+        "Tot amb. = ambitie min fase (rood: nog te gaan; 0: ambitie bereikt; leeg: geen ambitie gekozen). "
+        "Gemiddelde regio: het gemiddelde van de laatste metingen; een pijler die bij een gemeente niet "
+        "te beoordelen is (alles n.v.t.) telt daar niet mee.")
 
 
 def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
@@ -62,8 +67,16 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
         lo, hi = min(dates), max(dates)
         span = f" · laatste metingen van {lo:%m-%Y} t/m {hi:%m-%Y}" if ov.anonymous else \
             f" · laatste metingen van {lo:%d-%m-%Y} t/m {hi:%d-%m-%Y}"
-    ws.merge_range(1, 0, 1, ncol - 1, f"{n} gemeenten{span} · {q.label()} · per pijler de fase (F), de score (S), "
-                   "het verschil in score met de vorige meting (Δ) en de fasen tot de ambitie (Tot amb.)", fmt["sub"])
+    sub = (f"{n} gemeenten{span} · {q.label()} · per pijler de fase (F), de score (S), het verschil in score met "
+           "de vorige meting (Δ) en de fasen tot de ambitie (Tot amb.)")
+    width = (28 if not ov.anonymous else 17) + 11 + sum(w for _, w in PER_PILLAR) * len(pids) + \
+        (0 if ov.anonymous else 38)
+    lines = -(-len(sub) // int(width * 1.1))       # with few pillars the lines wrap, and their rows grow
+    ws.merge_range(1, 0, 1, ncol - 1, sub, wb.add_format({"font_name": "Calibri", "font_size": 10,
+                                                          "font_color": "#404040", "text_wrap": True,
+                                                          "valign": "top"}))
+    if lines > 1:
+        ws.set_row(1, 13 * lines + 2)
     head = 3
     ws.write_string(head, 0, "Code" if ov.anonymous else "Gemeente", fmt["head"])
     ws.write_string(head, 1, "Maand" if ov.anonymous else "Datum", fmt["head"])
@@ -124,12 +137,8 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
     ws.freeze_panes(head + 1, 1)
     ws.autofilter(head, 0, last, ncol - 1)    # the average row stays below, out of sorting and filtering
     note = last + 3
-    ws.merge_range(note, 0, note, ncol - 1, "F = fase (0 = nog geen fase, donkerder = hoger); S = score (rood laag, "
-                   "groen hoog); Δ = verschil in score (procentpunten) met de vorige meting van die gemeente; "
-                   "Tot amb. = ambitie min fase (rood: nog te gaan; 0: ambitie bereikt; leeg: geen ambitie gekozen). "
-                   f"{AVERAGE_LABEL}: het gemiddelde van de laatste metingen; een pijler die bij een gemeente niet "
-                   "te beoordelen is (alles n.v.t.) telt daar niet mee.", fmt["small"])
-    ws.set_row(note, 24)
+    ws.merge_range(note, 0, note, ncol - 1, NOTE, fmt["small"])
+    ws.set_row(note, 11 * -(-len(NOTE) // int(width * 1.3)) + 3)      # 8 points: more characters a line
     ws.repeat_rows(head - 1, head)
     ws.set_paper(9)
     ws.set_landscape()
