@@ -217,3 +217,8 @@ def test_a_pillar_that_cannot_be_judged_is_not_averaged(tmp_path, small):
     got = [(x.pillar_id, x.phase, x.score, x.counted) for x in ov.averages()]
     assert got == [("A", 3.0, 100.0, 1), ("B", 1.5, 87.5, 2)]
     assert ov.to_dict()["gemiddelde_regio"][0] == {"pijler": "A", "fase": 3.0, "score": 100.0, "gemeenten": 1}
+
+
+def test_average_in_json_rounds_as_the_sheet_shows_it():
+    from piramide.serialize import _half_up
+    assert [_half_up(x) for x in (1.25, 1.125, 2.75, 78.125, 76.5625, None)] == [1.3, 1.1, 2.8, 78.1, 76.6, None]
