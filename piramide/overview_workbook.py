@@ -12,7 +12,7 @@ from . import __version__
 from .dashboard import default_name
 from .output import OUTPUT_MARK, atomic_buffer
 from .regional import Overview
-from .style import MID, findings_sheet, formats, table
+from .style import DARK, LIGHT, MID, findings_sheet, formats, table
 
 
 def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None = None,
@@ -35,17 +35,29 @@ def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None =
     return path
 
 
+PER_PILLAR = [("F", 5), ("S", 6.5), ("Δ", 6), ("Tot amb.", 7.5)]   # columns per pillar, widths
+AVERAGE_LABEL = "Gemiddelde regio"
+NOTE = ("F = fase (0 = nog geen fase, donkerder = hoger); S = score (rood laag, "
+        "groen hoog); Δ = verschil in score (procentpunten) met de vorige meting van die gemeente; "
+        "Tot amb. = ambitie min fase (rood: nog te gaan; 0: ambitie bereikt; leeg: geen ambitie gekozen). "
+        "Gemiddelde regio: het gemiddelde van de laatste metingen; een pijler die bij een gemeente niet "
+        "te beoordelen is (alles n.v.t.) telt daar niet mee.")
+
+
 def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
     q = ov.questionnaire
     pids = ov.pillar_ids()
     names = {p.id: p.name for p in q.pillars}
     top = q.top_phase
     n = len(ov.rows)
-    ncol = 2 + 3 * len(pids) + (0 if ov.anonymous else 1)
-    ws.set_column(0, 0, 28 if not ov.anonymous else 12)
+    k = len(PER_PILLAR)
+    ncol = 2 + k * len(pids) + (0 if ov.anonymous else 1)
+    ws.set_column(0, 0, 28 if not ov.anonymous else 17)
     ws.set_column(1, 1, 11)
-    ws.set_column(2, 1 + 3 * len(pids), 6.5)
-    ws.set_column(2 + 3 * len(pids), 2 + 3 * len(pids), 38)
+    for j in range(len(pids)):
+        for i, (_, width) in enumerate(PER_PILLAR):
+            ws.set_column(2 + k * j + i, 2 + k * j + i, width)
+    ws.set_column(2 + k * len(pids), 2 + k * len(pids), 38)
     regio = sorted({r.latest.measurement.regio for r in ov.rows if r.latest.measurement.regio})
     title = "Regio-overzicht" + ("" if ov.anonymous or not regio else f": {', '.join(regio)}")
     ws.merge_range(0, 0, 0, ncol - 1, title + (" (geanonimiseerd)" if ov.anonymous else ""), fmt["title"])
@@ -55,16 +67,24 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
         lo, hi = min(dates), max(dates)
         span = f" · laatste metingen van {lo:%m-%Y} t/m {hi:%m-%Y}" if ov.anonymous else \
             f" · laatste metingen van {lo:%d-%m-%Y} t/m {hi:%d-%m-%Y}"
-    ws.merge_range(1, 0, 1, ncol - 1, f"{n} gemeenten{span} · {q.label()} · per pijler de fase (F), de score (S) "
-                   "en het verschil in score met de vorige meting (Δ)", fmt["sub"])
+    sub = (f"{n} gemeenten{span} · {q.label()} · per pijler de fase (F), de score (S), het verschil in score met "
+           "de vorige meting (Δ) en de fasen tot de ambitie (Tot amb.)")
+    width = (28 if not ov.anonymous else 17) + 11 + sum(w for _, w in PER_PILLAR) * len(pids) + \
+        (0 if ov.anonymous else 38)
+    lines = -(-len(sub) // int(width * 1.1))       # with few pillars the lines wrap, and their rows grow
+    ws.merge_range(1, 0, 1, ncol - 1, sub, wb.add_format({"font_name": "Calibri", "font_size": 10,
+                                                          "font_color": "#404040", "text_wrap": True,
+                                                          "valign": "top"}))
+    if lines > 1:
+        ws.set_row(1, 13 * lines + 2)
     head = 3
     ws.write_string(head, 0, "Code" if ov.anonymous else "Gemeente", fmt["head"])
     ws.write_string(head, 1, "Maand" if ov.anonymous else "Datum", fmt["head"])
     for j, pid in enumerate(pids):
-        c = 2 + 3 * j
-        ws.merge_range(head - 1, c, head - 1, c + 2, names[pid], fmt["head"])
-        for k, h in enumerate(["F", "S", "Δ"]):
-            ws.write_string(head, c + k, h, fmt["head"])
+        c = 2 + k * j
+        ws.merge_range(head - 1, c, head - 1, c + k - 1, names[pid], fmt["head"])
+        for i, (h, _) in enumerate(PER_PILLAR):
+            ws.write_string(head, c + i, h, fmt["head"])
     ws.set_row(head - 1, 30)
     if not ov.anonymous:
         ws.write_string(head, ncol - 1, "Dashboard", fmt["head"])
@@ -77,13 +97,17 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
         before = {p.pillar.id: p for p in row.previous.pillars} if row.previous else {}
         now = {p.pillar.id: p for p in row.latest.pillars}
         for j, pid in enumerate(pids):
-            c = 2 + 3 * j
+            c = 2 + k * j
             p = now.get(pid)
             ws.write(r, c, p.phase if p else "–", fmt["cell_c"])
             ws.write(r, c + 1, (p.score / 100) if p and p.score is not None else "–", fmt["pct"])
             b = before.get(pid)
             delta = "" if not (p and b and p.score is not None and b.score is not None) else f"{p.score - b.score:+.0f}"
             ws.write_string(r, c + 2, delta, fmt["cell_c"])
+            if p and p.gap is not None:
+                ws.write_number(r, c + 3, p.gap, fmt["cell_c"])
+            else:
+                ws.write_blank(r, c + 3, None, fmt["cell_c"])
         if not ov.anonymous:
             name = default_name(row.latest)
             if (dash_dir / name).exists():
@@ -91,8 +115,10 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
             else:
                 ws.write_string(r, ncol - 1, name, fmt["cell"])
     last = head + n
+    green = wb.add_format({"font_color": "#376026", "bold": True})
+    red = wb.add_format({"font_color": "#C00000", "bold": True})
     for j in range(len(pids)):
-        c = 2 + 3 * j
+        c = 2 + k * j
         ws.conditional_format(head + 1, c, last, c, {"type": "2_color_scale", "min_type": "num", "min_value": 0,
                                                      "max_type": "num", "max_value": top, "min_color": "#F2F2F2",
                                                      "max_color": MID})
@@ -102,21 +128,71 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
                                                              "min_color": "#F8CBAD", "mid_color": "#FFE699",
                                                              "max_color": "#C6E0B4"})
         ws.conditional_format(head + 1, c + 2, last, c + 2, {"type": "text", "criteria": "begins with", "value": "+",
-                                                             "format": wb.add_format({"font_color": "#376026", "bold": True})})
+                                                             "format": green})
         ws.conditional_format(head + 1, c + 2, last, c + 2, {"type": "text", "criteria": "begins with", "value": "-",
-                                                             "format": wb.add_format({"font_color": "#C00000", "bold": True})})
+                                                             "format": red})
+        ws.conditional_format(head + 1, c + 3, last, c + 3, {"type": "cell", "criteria": ">", "value": 0,
+                                                             "format": red})
+    _average_row(wb, ws, ov, last + 1, k, ncol)
     ws.freeze_panes(head + 1, 1)
-    ws.autofilter(head, 0, last, ncol - 1)
-    note = last + 2
-    ws.merge_range(note, 0, note, ncol - 1, "F = fase (0 = nog geen fase, donkerder = hoger); S = score (rood laag, "
-                   "groen hoog); Δ = verschil in score (procentpunten) met de vorige meting van die gemeente.",
-                   fmt["small"])
+    ws.autofilter(head, 0, last, ncol - 1)    # the average row stays below, out of sorting and filtering
+    note = last + 3
+    ws.merge_range(note, 0, note, ncol - 1, NOTE, fmt["small"])
+    ws.set_row(note, 11 * -(-len(NOTE) // int(width * 1.3)) + 3)      # 8 points: more characters a line
     ws.repeat_rows(head - 1, head)
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(0.4, 0.4, 0.5, 0.5)
     ws.set_footer("&L&8Vertrouwelijk&R&8&A · &P / &N")
+
+
+def _average_row(wb, ws, ov: Overview, r: int, k: int, ncol: int):
+    """The row "Gemiddelde regio": per pillar the mean phase (one decimal) and mean score."""
+    base = {"font_name": "Calibri", "font_size": 10, "valign": "top", "bold": True, "bg_color": LIGHT,
+            "font_color": DARK, "border": 1, "border_color": "#BFBFBF", "top": 6, "top_color": DARK}
+    label = wb.add_format(base)
+    plain = wb.add_format({**base, "align": "center"})
+    phase = wb.add_format({**base, "align": "center", "num_format": "0.0"})
+    pct = wb.add_format({**base, "align": "center", "num_format": "0%"})
+    ws.write_string(r, 0, AVERAGE_LABEL, label)
+    ws.write_blank(r, 1, None, plain)
+    for j, a in enumerate(ov.averages()):
+        c = 2 + k * j
+        if a.phase is None:
+            ws.write_string(r, c, "–", plain)
+        else:
+            ws.write_number(r, c, a.phase, phase)
+        if a.score is None:
+            ws.write_string(r, c + 1, "–", plain)
+        else:
+            ws.write_number(r, c + 1, a.score / 100, pct)
+        for i in range(2, k):
+            ws.write_blank(r, c + i, None, plain)
+    for c in range(2 + k * len(ov.pillar_ids()), ncol):
+        ws.write_blank(r, c, None, plain)
+
+
+def _phase_colours(top: int) -> list[str]:
+    """A fill per phase 0 … top, all different: grey for no phase, then light to dark blue in
+    the house palette (light blue, MID, DARK), so a higher phase is always darker."""
+    stops = [(0xBD, 0xD7, 0xEE), _rgb(MID), _rgb(DARK)]
+    out = ["#D9D9D9"]
+    for n in range(1, top + 1):
+        t = 0.0 if top == 1 else (n - 1) / (top - 1) * (len(stops) - 1)
+        i = min(int(t), len(stops) - 2)
+        a, b = stops[i], stops[i + 1]
+        out.append("#" + "".join(f"{round(x + (y - x) * (t - i)):02X}" for x, y in zip(a, b)))
+    return out
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _is_dark(colour: str) -> bool:
+    r, g, b = _rgb(colour)
+    return 0.299 * r + 0.587 * g + 0.114 * b < 140
 
 
 def _distribution(wb, ws, fmt, ov: Overview):
@@ -131,24 +207,22 @@ def _distribution(wb, ws, fmt, ov: Overview):
     ws.set_row(2, 30)
     for c, h in enumerate(heads):
         ws.write_string(2, c, h, fmt["head"])
-    for i, pid in enumerate(ov.pillar_ids()):
+    pids = ov.pillar_ids()
+    for i, pid in enumerate(pids):
         ws.write_string(3 + i, 0, names[pid], fmt["cell"])
         for k, count in enumerate(dist[pid]):
             ws.write_number(3 + i, 1 + k, count, fmt["cell_c"])
     n = len(dist)
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    shades = ["#D9D9D9", "#BDD7EE", "#9DC3E6", "#2E75B6", "#1F3864", "#0B1A33"]
-    patterns = [None, "light_upward_diagonal", "dark_upward_diagonal", "wide_upward_diagonal", None, None]
-    for k in range(top + 1):
-        fill = {"color": shades[k % len(shades)]}
-        series = {"name": ["Verdeling", 2, 1 + k], "categories": ["Verdeling", 3, 0, 2 + n, 0],
-                  "values": ["Verdeling", 3, 1 + k, 2 + n, 1 + k], "fill": fill,
-                  "border": {"color": "#404040", "width": 0.5}, "data_labels": {"value": True, "font": {"size": 8}}}
-        if patterns[k % len(patterns)]:
-            series["pattern"] = {"pattern": patterns[k % len(patterns)], "fg_color": "#1F3864",
-                                 "bg_color": shades[k % len(shades)]}
-            del series["fill"]
-        chart.add_series(series)
+    for k, colour in enumerate(_phase_colours(top)):
+        # An empty segment gets no label: a "0" would sit on the border of its neighbours.
+        custom = [{"delete": True} if dist[pid][k] == 0 else None for pid in pids]
+        chart.add_series({"name": ["Verdeling", 2, 1 + k], "categories": ["Verdeling", 3, 0, 2 + n, 0],
+                          "values": ["Verdeling", 3, 1 + k, 2 + n, 1 + k], "fill": {"color": colour},
+                          "border": {"color": "#404040", "width": 0.5},
+                          "data_labels": {"value": True, "custom": custom,
+                                          "font": {"size": 8, "bold": True,
+                                                   "color": "#FFFFFF" if _is_dark(colour) else "#000000"}}})
     chart.set_title({"name": "Gemeenten per fase, per pijler", "name_font": {"size": 11, "bold": True}})
     chart.set_y_axis({"reverse": True})
     chart.set_x_axis({"name": "aantal gemeenten", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
@@ -160,12 +234,36 @@ def _distribution(wb, ws, fmt, ov: Overview):
     ws.fit_to_pages(1, 1)
 
 
+WHO_WIDTH = 36        # the column "Welke gemeenten": a line holds this many characters in every program
+
+
+def _who(names: list[str]) -> list[str]:
+    """The names (codes) as lines that fit the column, broken only between names: left to the
+    program, "G-52D6GSYH" or "'s-Hertogenbosch" would be broken at its hyphen."""
+    lines = [""]
+    for name in names:
+        if lines[-1] and len(lines[-1]) + 2 + len(name) > WHO_WIDTH:
+            lines[-1] += ","
+            lines.append(name)
+        else:
+            lines[-1] += (", " if lines[-1] else "") + name
+    return lines
+
+
 def _open(ws, fmt, ov: Overview):
-    heads = [("Indicator", 9), ("Naam", 30), ("Pijler", 7), ("Fase", 5), ("Open bij", 9), ("Gemeten bij", 10),
-             ("Handvat: wat helpt", 70)]
-    rows = [[ind.id, ind.name, pid, ind.phase, open_n, total, ind.handvat]
-            for ind, pid, open_n, total in ov.open_indicators()]
-    table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell_c", "cell_c", "cell_c", "cell"])
+    heads = [("Indicator", 9), ("Naam", 28), ("Pijler", 7), ("Fase", 5), ("Open bij", 8), ("Gemeten bij", 11),
+             ("Welke codes" if ov.anonymous else "Welke gemeenten", WHO_WIDTH), ("Handvat: wat helpt", 52)]
+    items = ov.open_indicators()
+    who = [_who(o.gemeenten) for o in items]
+    rows = [[o.indicator.id, o.indicator.name, o.pillar_id, o.indicator.phase, o.open, o.measured,
+             "\n".join(lines), o.indicator.handvat] for o, lines in zip(items, who)]
+    table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell_c", "cell_c", "cell_c", "cell", "cell"])
+    for r, (row, lines) in enumerate(zip(rows, who), 1):
+        # table() grows a row by the length of its texts; these lines are broken by us
+        needed = max(len(lines), *(-(-len(v) // int(w * 1.15)) for v, (_, w) in zip(row, heads)
+                                   if isinstance(v, str) and "\n" not in v))
+        if needed > 1:
+            ws.set_row(r, 13 * needed + 2)
 
 
 def _about(ws, fmt, ov: Overview):

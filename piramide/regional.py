@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import optional
 from .errors import UsageError
@@ -20,6 +21,7 @@ from .findings import Finding, finding
 from .scoring import MET, Result
 from .gemeenten import lookup
 from .history import Trend, build_trends, gemeente_key
+from .model import Indicator
 
 
 @dataclass
@@ -34,6 +36,24 @@ class Row:
     @property
     def previous(self) -> Result | None:
         return self.trend.previous
+
+
+class OpenIndicator(NamedTuple):
+    """One indicator still open somewhere in the region's latest measurements."""
+    indicator: Indicator
+    pillar_id: str
+    open: int                   # how many gemeenten have it open (not behaald, not n.v.t.)
+    measured: int               # how many gemeenten measured it
+    gemeenten: list[str]        # the names (codes when anonymous) with it open, in row order
+
+
+class PillarAverage(NamedTuple):
+    """The region's mean of one pillar over the latest measurements; a pillar that cannot be
+    judged (all n.v.t.) in a gemeente does not count. None when no gemeente counts."""
+    pillar_id: str
+    phase: float | None
+    score: float | None         # 0..100
+    counted: int                # gemeenten counted
 
 
 @dataclass
@@ -61,18 +81,32 @@ class Overview:
                     out[p.pillar.id][p.phase] += 1
         return out
 
-    def open_indicators(self) -> list[tuple]:
-        """Indicators most often still open in the latest measurements: where a regional
-        programme helps most. (indicator, pillar id, count open, count measured)."""
-        counts: dict[str, list] = {}
+    def open_indicators(self) -> list[OpenIndicator]:
+        """Indicators still open in the latest measurements, and where: what a regional
+        programme can take up. Foundations first: by phase, then by how many gemeenten have
+        it open (most first), then by id."""
+        found: dict[str, OpenIndicator] = {}
         for row in self.rows:
             for p in row.latest.pillars:
                 for ir in p.indicators:
-                    c = counts.setdefault(ir.indicator.id, [ir.indicator, p.pillar.id, 0, 0])
-                    c[3] += 1
-                    c[2] += ir.status not in MET
-        items = [tuple(v) for v in counts.values() if v[2] > 0]
-        return sorted(items, key=lambda t: (-t[2], t[0].phase, t[0].id))
+                    o = found.setdefault(ir.indicator.id, OpenIndicator(ir.indicator, p.pillar.id, 0, 0, []))
+                    is_open = ir.status not in MET
+                    if is_open:
+                        o.gemeenten.append(row.name)
+                    found[ir.indicator.id] = o._replace(open=o.open + is_open, measured=o.measured + 1)
+        items = [o for o in found.values() if o.open > 0]
+        return sorted(items, key=lambda o: (o.indicator.phase, -o.open, o.indicator.id))
+
+    def averages(self) -> list[PillarAverage]:
+        """Per pillar the mean phase and mean score of the latest measurements: the row
+        "Gemiddelde regio"."""
+        out = []
+        for pid in self.pillar_ids():
+            ps = [p for row in self.rows for p in row.latest.pillars if p.pillar.id == pid and p.judgeable]
+            scores = [p.score for p in ps if p.score is not None]
+            out.append(PillarAverage(pid, sum(p.phase for p in ps) / len(ps) if ps else None,
+                                     sum(scores) / len(scores) if scores else None, len(ps)))
+        return out
 
     def shown_date(self, d) -> str:
         """A date as the overview shows it: only month and year when anonymous."""

@@ -128,8 +128,16 @@ def run_json(run) -> str:
     return json_safe(json.dumps(run_to_dict(run), ensure_ascii=False, indent=2))
 
 
+def _half_up(x: float | None) -> float | None:
+    """One decimal, halves rounded up as a spreadsheet shows them (a mean phase of 1.25 is 1.3
+    on the Regio sheet, so it is 1.3 here too; round() would give 1.2)."""
+    from decimal import ROUND_HALF_UP, Decimal
+    return None if x is None else float(Decimal(repr(x)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
 def overview_to_dict(ov) -> dict:
-    """The region overview as plain data: per gemeente the latest phases and scores."""
+    """The region overview as plain data: per gemeente the latest phases, scores and distance
+    to the ambitie; the regional average; the distribution; where each indicator is open."""
     return {
         "schema_version": SCHEMA_VERSION,
         "piramide_versie": __version__,
@@ -138,11 +146,15 @@ def overview_to_dict(ov) -> dict:
                        "gemeente_code": None if ov.anonymous else row.trend.code,
                        "datum": ov.shown_date(row.latest.measurement.datum),
                        "vragenlijst": questionnaire_label(row.latest.questionnaire),
-                       "pijlers": [{"id": p.pillar.id, "fase": p.phase, "score": _r(p.score)}
+                       "pijlers": [{"id": p.pillar.id, "fase": p.phase, "score": _r(p.score),
+                                    "ambitie": p.ambitie, "verschil_met_ambitie": p.gap}
                                    for p in row.latest.pillars]} for row in ov.rows],
+        "gemiddelde_regio": [{"pijler": a.pillar_id, "fase": _half_up(a.phase), "score": _half_up(a.score),
+                              "gemeenten": a.counted} for a in ov.averages()],
         "verdeling": ov.distribution(),
-        "open_indicatoren": [{"indicator": ind.id, "pijler": pid, "open": n_open, "gemeten": n}
-                             for ind, pid, n_open, n in ov.open_indicators()],
+        "open_indicatoren": [{"indicator": o.indicator.id, "pijler": o.pillar_id, "fase": o.indicator.phase,
+                              "open": o.open, "gemeten": o.measured, "open_bij": list(o.gemeenten)}
+                             for o in ov.open_indicators()],
         "meldingen": [] if ov.anonymous else [finding_to_dict(f) for f in ov.findings],
     }
 

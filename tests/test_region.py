@@ -37,8 +37,8 @@ def test_latest_per_gemeente_and_distribution(region_files, small):
     assert ov.rows[0].previous.measurement.datum == D1 and ov.rows[1].previous is None
     # phases (A, B): Alfa (3, 3), Beta (1, 0), Gamma (3, 3); phases 0..3
     assert ov.distribution() == {"A": [0, 1, 0, 2], "B": [1, 0, 0, 2]}
-    open_ = [(ind.id, n, total) for ind, _, n, total in ov.open_indicators()]
-    assert open_ == [("B-1", 1, 3), ("A-2a", 1, 3)]          # foundations first among equal counts
+    open_ = [(o.indicator.id, o.open, o.measured, o.gemeenten) for o in ov.open_indicators()]
+    assert open_ == [("B-1", 1, 3, ["Beta"]), ("A-2a", 1, 3, ["Beta"])]          # foundations first
 
 
 def test_region_frame_is_the_csv(region_files, small, small_path, tmp_path):
@@ -68,7 +68,7 @@ def test_region_workbook(region_files, small_path, tmp_path):
     names = [ws.cell(row, 1).value for row in range(5, 8)]
     assert names == ["Alfa", "Beta", "Gamma"]
     assert ws.cell(5, 5).value == "+17"          # Alfa's A score: 5/6 -> 6/6, +16.7 points
-    assert ws.cell(5, 9).value == "alfa-dashboard-2026-02-01.xlsx"
+    assert ws.cell(5, 11).value == "alfa-dashboard-2026-02-01.xlsx"
     with zipfile.ZipFile(out) as z:
         assert any(n.startswith("xl/charts/") for n in z.namelist())
 
