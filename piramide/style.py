@@ -53,7 +53,7 @@ def formats(wb) -> dict:
 UNIT_PT = 7.0                     # a width unit at its widest (DejaVu Sans 11 pt digit)
 PAD = 0.71                        # what Excel adds to every column width
 PAGE_PT = {True: 842 - 2 * 0.4 * 72, False: 595 - 2 * 0.4 * 72}   # A4 landscape / portrait, 0.4" margins
-MIN_SCALE = 0.9                   # 9 pt text prints at 8 pt or more
+MIN_SCALE = 0.93                  # 9 pt text prints at 8 pt or more, with a margin
 LINE = 1.3                        # line height per point of font size (DejaVu Sans; Calibri needs 1.22)
 MAX_ROW = 409                     # Excel's highest row, in points
 FOOTER = "&L&9Vertrouwelijk&R&9&A · &P / &N"
