@@ -175,10 +175,10 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"none": True})
     chart.set_title({"name": "Score per pijler (0-100%)", "name_font": {"size": 11, "bold": True}})
-    chart.set_size({"width": int((col_w * 7 + 5) * (n_cols - split)), "height": 200})
+    chart.set_size({"width": int((col_w * 7 + 5) * (n_cols - split)), "height": 250})
     ws.insert_chart(t0, split, chart, {"x_offset": 4, "y_offset": 2})
 
-    e0 = t0 + 2 + max(n, 6) + 2          # below the chart, which is as tall as six rows and more
+    e0 = t0 + 2 + max(n, 9) + 2          # below the chart, which is as tall as nine rows and more
     ws.merge_range(e0, 0, e0, n_cols - 1, "Waarom deze fase", fmt["h2"])
     for i, pr in enumerate(r.pillars):
         row = e0 + 1 + i
@@ -204,7 +204,7 @@ def _improvements(ws, fmt, r: Result):
              imp.indicator.indicator.handvat, None, None, None] for i, imp in enumerate(r.improvements, 1)]
     table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell", "cell", "cell", "cell", "input", "input_date", "input"])
     if not rows:
-        ws.write_string(1, 1, "Geen verbeterpunten: alle pijlers staan in de hoogste fase.", fmt["wrap"])
+        ws.write_string(1, 1, "Geen verbeterpunten: alle pijlers staan in de hoogste fase.", fmt["sub"])
 
 
 def _indicators(wb, ws, fmt, r: Result):
@@ -421,4 +421,4 @@ def _answer_changes(ws, fmt, t):
             for c in t.answer_changes()]
     table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell", "cell_c", "cell", "cell_c", "cell"])
     if not rows:
-        ws.write_string(1, 2, "Geen antwoorden veranderd sinds de vorige meting.", fmt["wrap"])
+        ws.write_string(1, 2, "Geen antwoorden veranderd sinds de vorige meting.", fmt["sub"])

@@ -21,12 +21,12 @@ def formats(wb) -> dict:
         "title": f(bold=True, font_size=18, font_color=DARK),
         "sub": f(font_color="#404040", font_size=10),
         "h2": f(bold=True, font_size=12, font_color=DARK, bottom=1),
-        "reached": f(bold=True, bg_color=MID, font_color="#FFFFFF", align="center", border=2, border_color="#FFFFFF"),
-        "open": f(font_color="#7F7F7F", bg_color=GREY, align="center", border=2, border_color="#FFFFFF", pattern=1),
-        "stone": f(font_color=DARK, bg_color=LIGHT, align="center", border=2, border_color="#FFFFFF", italic=True),
-        "reached_amb": f(bold=True, bg_color=MID, font_color="#FFFFFF", align="center", border=5, border_color="#C00000"),
-        "open_amb": f(font_color="#404040", bg_color=GREY, align="center", border=5, border_color="#C00000"),
-        "stone_amb": f(font_color=DARK, bg_color=LIGHT, align="center", border=5, border_color="#C00000", italic=True),
+        "reached": f(text_wrap=True, bold=True, bg_color=MID, font_color="#FFFFFF", align="center", border=2, border_color="#FFFFFF"),
+        "open": f(text_wrap=True, font_color="#7F7F7F", bg_color=GREY, align="center", border=2, border_color="#FFFFFF", pattern=1),
+        "stone": f(text_wrap=True, font_color=DARK, bg_color=LIGHT, align="center", border=2, border_color="#FFFFFF", italic=True),
+        "reached_amb": f(text_wrap=True, bold=True, bg_color=MID, font_color="#FFFFFF", align="center", border=5, border_color="#C00000"),
+        "open_amb": f(text_wrap=True, font_color="#404040", bg_color=GREY, align="center", border=5, border_color="#C00000"),
+        "stone_amb": f(text_wrap=True, font_color=DARK, bg_color=LIGHT, align="center", border=5, border_color="#C00000", italic=True),
         "pname": f(bold=True, align="center", text_wrap=True, font_size=10, font_color=DARK),
         "pinfo": f(align="center", valign="top", font_size=9, text_wrap=True),
         "pphase": f(align="center", bold=True, font_size=11),
@@ -119,7 +119,7 @@ def table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[st
     """A printable table with a header row, row heights grown for wrapped text, A4, fit to width.
     When the columns are wider than a page printed at MIN_SCALE, the wide text columns give up
     width (their text wraps onto more lines) so that the print stays legible."""
-    widths = [w for _, w in heads]
+    widths = [float(w) for _, w in heads]
     room = page_units(landscape) - columns_width(widths)
     wide = [i for i, w in enumerate(widths) if w > 14]
     if room < 0 and wide:
@@ -154,4 +154,4 @@ def findings_sheet(ws, fmt, findings) -> None:
     rows = [[f.severity, f.code, Path(f.file).name if f.file else "", f.sheet, f.cell, f.message] for f in findings]
     table(ws, fmt, heads, rows, ["cell"] * len(heads))
     if not rows:
-        ws.write_string(1, 0, "Geen meldingen: alle vragen zijn gevonden en geldig beantwoord.", fmt["wrap"])
+        ws.write_string(1, 0, "Geen meldingen: alle vragen zijn gevonden en geldig beantwoord.", fmt["sub"])

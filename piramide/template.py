@@ -390,8 +390,8 @@ def _write_overview(q, ws, fmt, calc_cells, ambitie_cells, first, last, result) 
     c_block = 8                     # the first block column (F1)
     last_col = c_block + top - 1
     widths = [30, 11, 7, 16, 8, 12, 9, 9] + [5] * top
-    for c, w in enumerate(widths):
-        ws.set_column(c, c, w)
+    for ci, w in enumerate(widths):
+        ws.set_column(ci, ci, w)
     ws.merge_range(0, 0, 0, last_col, "Overzicht tijdens het invullen", fmt["title"])
     ws.set_row(0, 24)
     ws.merge_range(1, 0, 1, last_col, "Dit blad rekent mee terwijl u invult. De officiële uitslag met toelichting "
