@@ -16,7 +16,7 @@ from . import wording as W
 from .output import OUTPUT_MARK, atomic_buffer
 from .text import for_file
 from .scoring import Result
-from .style import MID, STATUS_FILL, findings_sheet, formats, table
+from .style import MID, PAD, STATUS_FILL, findings_sheet, formats, page_setup, page_units, row_height, table
 
 def default_name(r: Result) -> str:
     from .serialize import slug
@@ -73,12 +73,14 @@ def _fmt_date(d: dt.date | None) -> str:
 def _dashboard(wb, ws, fmt, r: Result, trend=None):
     q, m = r.questionnaire, r.measurement
     n_ph = q.top_phase
-    width = 2 * n_ph + 1  # the bottom layer; each layer up is one column narrower on each side
+    width = 2 * n_ph + 3  # the bottom layer; each layer up is one column narrower on each side
     gap = 1
     # At least as wide as the default five pillars, so that titles, table and chart fit beside
     # the pyramids of a definition with fewer pillars or phases.
     n_cols = max(len(r.pillars) * (width + gap) - gap, 49)
-    ws.set_column(0, n_cols - 1, 2.6)
+    col_w = max(1.2, page_units() / n_cols - PAD)      # the whole width on one page at 8 pt or more
+    ws.set_column(0, n_cols - 1, col_w)
+    across = lambda n: n * (col_w + PAD) - PAD  # noqa: E731  (the width of n merged columns)
     ws.hide_gridlines(2)
     ws.merge_range(0, 0, 0, n_cols - 1, f"Piramide Fitte Gemeenten: {m.gemeente}", fmt["title"])
     ws.set_row(0, 28)
@@ -91,6 +93,8 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
                        f"({trend.labels()[-2]}). Zie het blad Trend voor alle {len(trend.results)} metingen.",
                        fmt["small"])
     top_row = 3
+    bricks: dict[int, float] = {}
+    info: dict[int, float] = {}
     for pi, pr in enumerate(r.pillars):
         c0 = pi * (width + gap)
         for k in range(1, n_ph + 1):
@@ -102,14 +106,12 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
             kind = "reached" if reached else ("stone" if stone else "open")
             if pr.ambitie == k:
                 kind += "_amb"
-            text = f"{k}" + (" ✓" if reached else "") if b - a < 4 else \
-                f"{k} {q.phase_name(k)}" + (" ✓" if reached else "")
+            text = f"{k} {q.phase_name(k)}" + (" ✓" if reached else "")
+            bricks[row] = max(bricks.get(row, 0), row_height([(text, across(b - a + 1), 10, True)], minimum=20))
             if b > a:
                 ws.merge_range(row, a, row, b, text, fmt[kind])
             else:
                 ws.write_string(row, a, text, fmt[kind])
-        for k in range(n_ph):
-            ws.set_row(top_row + k, 22)
         base = top_row + n_ph
         ws.merge_range(base, c0, base, c0 + width - 1, pr.pillar.name, fmt["pname"])
         phase_txt = f"Fase {pr.phase}: {pr.phase_name}" if pr.phase else "Nog geen fase"
@@ -131,19 +133,23 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
         ws.merge_range(base + 3, c0, base + 3, c0 + width - 1, amb, fmt["pinfo"])
         stones = f"Losse stenen: {', '.join(pr.loose_stones)}" if pr.loose_stones else ""
         ws.merge_range(base + 4, c0, base + 4, c0 + width - 1, stones, fmt["pinfo"])
-    ws.set_row(top_row + n_ph, 30)
+        for off, (text, size) in enumerate([(pr.pillar.name, 10), (phase_txt, 11), (score + prog, 9), (amb, 9),
+                                            (stones, 9)]):
+            info[base + off] = max(info.get(base + off, 0), row_height([(text, across(width), size, off < 2)]))
+    for row, h in {**bricks, **info}.items():
+        ws.set_row(row, h)
     legend_row = top_row + n_ph + 5
-    ws.merge_range(legend_row, 0, legend_row, n_cols - 1,
-                   "Legenda: donker met ✓ = fase bereikt; licht cursief = losse stenen (indicatoren behaald boven een "
+    legend = ("Legenda: donker met ✓ = fase bereikt; licht cursief = losse stenen (indicatoren behaald boven een "
                    "ontbrekende basis); grijs = nog niet bereikt; rode rand = ambitie. Een fase telt pas als alle "
-                   "lagere fasen ook bereikt zijn.", fmt["small"])
-    ws.set_row(legend_row, 24)
+              "lagere fasen ook bereikt zijn.")
+    ws.merge_range(legend_row, 0, legend_row, n_cols - 1, legend, fmt["small"])
+    ws.set_row(legend_row, row_height([(legend, across(n_cols), 9)]))
 
     # Table (left) and chart (right).
     t0 = legend_row + 2
     split = n_cols // 2 + 1
     ws.merge_range(t0, 0, t0, split - 2, "Score per pijler", fmt["h2"])
-    heads = [("Pijler", 8), ("Fase", 2), ("Score", 3), ("Ambitie", 3)]
+    heads = [("Pijler", split - 1 - 3 * 4), ("Fase", 4), ("Score", 4), ("Ambitie", 4)]
     spans = []
     c = 0
     for title, span in heads:
@@ -158,33 +164,34 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
         for (a, b), (v, f) in zip(spans, vals):
             ws.merge_range(row, a, row, b, "", fmt[f])
             ws.write(row, a, v, fmt[f])
+        ws.set_row(row, row_height([(pr.pillar.name, across(spans[0][1] + 1), 10)]))
     chart = wb.add_chart({"type": "bar"})
     n = len(r.pillars)
     chart.add_series({"name": "Score", "categories": ["Dashboard", t0 + 2, 0, t0 + 1 + n, 0],
                       "values": ["Dashboard", t0 + 2, spans[2][0], t0 + 1 + n, spans[2][0]],
-                      "fill": {"color": MID}, "data_labels": {"value": True, "num_format": "0%"}})
-    chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 8}})
+                      "fill": {"color": MID}, "data_labels": {"value": True, "num_format": "0%", "font": {"size": 10}}})
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 10}})
+    chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "num_font": {"size": 10},
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"none": True})
-    chart.set_title({"name": "Score per pijler (0-100%)", "name_font": {"size": 10, "bold": True}})
-    chart.set_size({"width": 21 * (n_cols - split), "height": 170})
+    chart.set_title({"name": "Score per pijler (0-100%)", "name_font": {"size": 11, "bold": True}})
+    chart.set_size({"width": int((col_w * 7 + 5) * (n_cols - split)), "height": 250})
     ws.insert_chart(t0, split, chart, {"x_offset": 4, "y_offset": 2})
 
-    e0 = t0 + 2 + max(n, 5) + 2          # below the chart, which is as tall as five rows and more
+    e0 = t0 + 2 + max(n, 9) + 2          # below the chart, which is as tall as nine rows and more
     ws.merge_range(e0, 0, e0, n_cols - 1, "Waarom deze fase", fmt["h2"])
     for i, pr in enumerate(r.pillars):
         row = e0 + 1 + i
-        ws.merge_range(row, 0, row, n_cols - 1, f"{pr.pillar.name}: {pr.explanation}", fmt["wrap"])
-        ws.set_row(row, 27 if len(pr.explanation) > 150 else 15)
+        text = f"{pr.pillar.name}: {pr.explanation}"
+        ws.merge_range(row, 0, row, n_cols - 1, text, fmt["wrap"])
+        ws.set_row(row, row_height([(text, across(n_cols), 10)]))
     foot = e0 + 2 + n
     ws.merge_range(foot, 0, foot, n_cols - 1,
                    f"Bron: {for_file(Path(m.source).name)} (SHA-256 {m.sha256[:16]}…) · gemaakt {dt.date.today():%d-%m-%Y} "
                    f"met piramide {__version__} · details op de bladen Indicatoren, Antwoorden en Over · vertrouwelijk",
                    fmt["small"])
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 1)
-    ws.set_margins(0.4, 0.4, 0.5, 0.5)
+    ws.set_row(foot, row_height([("x" * 200, across(n_cols), 9)]))
+    page_setup(ws)      # fit to width only: the reasons may go on to a second page, at 8 pt or more
     ws.print_area(0, 0, foot, n_cols - 1)
     ws.activate()
 
@@ -197,7 +204,7 @@ def _improvements(ws, fmt, r: Result):
              imp.indicator.indicator.handvat, None, None, None] for i, imp in enumerate(r.improvements, 1)]
     table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell", "cell", "cell", "cell", "input", "input_date", "input"])
     if not rows:
-        ws.write_string(1, 1, "Geen verbeterpunten: alle pijlers staan in de hoogste fase.", fmt["wrap"])
+        ws.write_string(1, 1, "Geen verbeterpunten: alle pijlers staan in de hoogste fase.", fmt["sub"])
 
 
 def _indicators(wb, ws, fmt, r: Result):
@@ -234,8 +241,8 @@ def _answers(ws, fmt, r: Result):
 
 def _about(ws, fmt, r: Result):
     q, m = r.questionnaire, r.measurement
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 100)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 92)
     ws.write_string(0, 0, "Over dit dashboard", fmt["title"])
     lines = [
         ("Gemeente", m.gemeente), ("Datum meting", _fmt_date(m.datum)), ("Soort meting", m.soort or "onbekend"),
@@ -255,12 +262,8 @@ def _about(ws, fmt, r: Result):
     for i, (k, v) in enumerate(lines, 2):
         ws.write_string(i, 0, k, fmt["label"])
         ws.write_string(i, 1, v or "", fmt["wrap"])
-        n = -(-len(v or "") // 110)      # not every program grows a row for wrapped text
-        if n > 1:
-            ws.set_row(i, 13 * n + 2)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 1)
+        ws.set_row(i, row_height([(k, 24, 10, True), (v or "", 92, 10)]))   # not every program grows rows
+    page_setup(ws)
 
 
 # --- trend sheets ---------------------------------------------------------------------------
@@ -274,8 +277,8 @@ def _trend(wb, ws, fmt, t):
     n = len(t.results)
     series = t.pillar_series()
     base_i = t.results.index(t.baseline)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 2 * n + 6, 11)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 2 * n + 6, 9.5)
     ws.hide_gridlines(2)
     last_col = max(2 * n + 5, 9)
     ws.merge_range(0, 0, 0, last_col, f"Trend: {t.gemeente}", fmt["title"])
@@ -301,18 +304,19 @@ def _trend(wb, ws, fmt, t):
         row += 1
         ws.write_string(row, 0, k, fmt["label"])
         ws.merge_range(row, 1, row, last_col, v, fmt["wrap"])
-        ws.set_row(row, 14 * (1 + len(v) // (12 * last_col)) + 2)
+        ws.set_row(row, row_height([(v, 9.5 * last_col + PAD * (last_col - 1), 10)]))
 
     row += 2
     ws.merge_range(row, 0, row, last_col, "Per pijler", fmt["h2"])
     row += 1
     heads = ["Pijler", "Ambitie"] + [x for lbl in labels for x in (f"Fase {lbl}", f"Score {lbl}")] + \
         ["Fase t.o.v. vorige", "Score t.o.v. vorige", "Fase t.o.v. 0-meting", "Score t.o.v. 0-meting"]
-    ws.set_row(row, 30)
+    ws.set_row(row, row_height([(h, 26 if c == 0 else 9.5, 10, True) for c, h in enumerate(heads)]))
     for c, h in enumerate(heads):
         ws.write_string(row, c, h, fmt["head"])
     for pid, name, prs in series:
         row += 1
+        ws.set_row(row, row_height([(name, 26, 10)]))
         last, prev, base = prs[-1], prs[-2], prs[base_i]
         ws.write_string(row, 0, name, fmt["cell"])
         ws.write(row, 1, last.ambitie if last and last.ambitie else "–", fmt["cell_c"])
@@ -332,10 +336,10 @@ def _trend(wb, ws, fmt, t):
     data_head = row
     pid_of = [pid for pid, _, _ in series]
     ws.write_string(row, 0, "Meting", fmt["head"])
-    for j, (_, name, _) in enumerate(series):
-        ws.write_string(row, 1 + j, name, fmt["head"])
+    for j, (_, name, _) in enumerate(series):      # short ids: a pillar's name does not fit the column
+        ws.write_string(row, 1 + j, f"Score {pid_of[j]}", fmt["head"])
         ws.write_string(row, 2 + len(series) + j, f"Fase {pid_of[j]}", fmt["head"])
-    ws.set_row(row, 42)
+    ws.set_row(row, row_height([(f"Score {pid}", 9.5, 10, True) for pid in pid_of]))
     for i, lbl in enumerate(labels):
         row += 1
         ws.write_string(row, 0, lbl, fmt["cell"])
@@ -350,7 +354,7 @@ def _trend(wb, ws, fmt, t):
     chart = wb.add_chart({"type": "line"})
     colors = ["#1F3864", "#C00000", "#548235", "#BF9000", "#7030A0", "#2E75B6", "#808080"]
     for j, (_, name, _) in enumerate(series):
-        chart.add_series({"name": ["Trend", data_head, 1 + j], "categories": ["Trend", data_head + 1, 0, row, 0],
+        chart.add_series({"name": name, "categories": ["Trend", data_head + 1, 0, row, 0],
                           "values": ["Trend", data_head + 1, 1 + j, row, 1 + j],
                           "marker": {"type": "circle", "size": 6},
                           "line": {"color": colors[j % len(colors)], "width": 2,
@@ -359,7 +363,7 @@ def _trend(wb, ws, fmt, t):
     chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True,
                                                                                    "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"name": "Datum meting"})
-    chart.set_legend({"position": "right", "font": {"size": 8}})
+    chart.set_legend({"position": "right", "font": {"size": 10}})
     chart.set_size({"width": 760, "height": 260})
     row += 2
     ws.insert_chart(row, 0, chart)
@@ -372,7 +376,7 @@ def _trend(wb, ws, fmt, t):
     ws.merge_range(row, 0, row, last_col, "Indicatoren per pijler sinds de vorige meting", fmt["h2"])
     row += 1
     kinds = ["nieuw behaald", "verloren", "nog open", "behaald gebleven", "nieuw in deze versie"]
-    ws.set_row(row, 30)
+    ws.set_row(row, row_height([(k, 9.5, 10, True) for k in kinds]))
     for c, h in enumerate(["Pijler"] + kinds):
         ws.write_string(row, c, h, fmt["head"])
     for pid, name, _ in series:
@@ -389,11 +393,8 @@ def _trend(wb, ws, fmt, t):
                 notes:
             row += 1
             ws.merge_range(row, 0, row, last_col, line, fmt["wrap"])
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 1)
-    ws.set_margins(0.4, 0.4, 0.5, 0.5)
-    ws.set_footer("&L&8Vertrouwelijk&R&8&A · &P / &N")
+            ws.set_row(row, row_height([(line, 9.5 * last_col + PAD * (last_col - 1), 10)]))
+    page_setup(ws)
 
 
 def _trend_indicators(wb, ws, fmt, t):
@@ -420,4 +421,4 @@ def _answer_changes(ws, fmt, t):
             for c in t.answer_changes()]
     table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell", "cell_c", "cell", "cell_c", "cell"])
     if not rows:
-        ws.write_string(1, 2, "Geen antwoorden veranderd sinds de vorige meting.", fmt["wrap"])
+        ws.write_string(1, 2, "Geen antwoorden veranderd sinds de vorige meting.", fmt["sub"])

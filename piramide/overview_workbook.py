@@ -12,7 +12,7 @@ from . import __version__
 from .dashboard import default_name
 from .output import OUTPUT_MARK, atomic_buffer
 from .regional import Overview
-from .style import DARK, LIGHT, MID, findings_sheet, formats, table
+from .style import DARK, LIGHT, MID, findings_sheet, formats, page_setup, row_height, table
 
 
 def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None = None,
@@ -267,8 +267,8 @@ def _open(ws, fmt, ov: Overview):
 
 
 def _about(ws, fmt, ov: Overview):
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 100)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 92)
     ws.write_string(0, 0, "Over dit overzicht", fmt["title"])
     lines = [("Gemaakt op", f"{dt.datetime.now():%d-%m-%Y %H:%M}"), ("Gemaakt met", f"piramide {__version__}"),
              ("Gemeenten", str(len(ov.rows))),
@@ -282,3 +282,5 @@ def _about(ws, fmt, ov: Overview):
     for i, (k, v) in enumerate(lines, 2):
         ws.write_string(i, 0, k, fmt["label"])
         ws.write_string(i, 1, v, fmt["wrap"])
+        ws.set_row(i, row_height([(k, 24, 10, True), (v, 92, 10)]))
+    page_setup(ws)

@@ -36,11 +36,16 @@ from .measurement import Measurement
 from .scoring import MET, Result, score
 from .model import Questionnaire
 from .output import atomic_buffer
+from .style import page_setup, row_height
 
 # Vragen sheet columns (0-based).
 C_ID, C_PILLAR, C_PHASE, C_IND, C_Q, C_HELP, C_ANS, C_REM, C_SRC = range(9)
 # Hidden helper columns: indicator id, pillar id, kind, value, applicable, ja, unknown, answered.
 H_IND, H_PIL, H_KIND, H_VAL, H_APP, H_JA, H_UNK, H_DONE = range(10, 18)
+
+# Column widths, chosen so that a printed page (A4, fit to width) keeps text at 8 pt or more.
+FRONT = (34, 20, 28)
+QUESTION_WIDTHS = {C_ID: 6, C_PILLAR: 5, C_PHASE: 4.5, C_IND: 13, C_Q: 28, C_HELP: 18, C_ANS: 9.5, C_REM: 20, C_SRC: 14}
 
 HEADERS = [L.COL_ID, "Pijler", "Fase", "Indicator", "Vraag", "Uitleg bij de vraag", L.COL_ANSWER,
            L.COL_REMARK, "Bron"]
@@ -53,14 +58,14 @@ def _formats(wb):
         "title": f(bold=True, font_size=16, font_color="#1F3864"),
         "subtitle": f(italic=True, font_color="#595959", text_wrap=True),
         "h2": f(bold=True, font_size=12, font_color="#1F3864", bottom=1),
-        "label": f(bold=True),
+        "label": f(bold=True, text_wrap=True),
         "input": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000"),
         "input_date": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", num_format="dd-mm-yyyy", align="left"),
         "head": f(bold=True, bg_color="#1F3864", font_color="#FFFFFF", text_wrap=True, border=1),
         "band": f(bold=True, font_size=11, bg_color="#D9E1F2", border=1),
         "cell": f(text_wrap=True, border=1, border_color="#BFBFBF"),
         "cell_c": f(text_wrap=True, border=1, border_color="#BFBFBF", align="center"),
-        "small": f(text_wrap=True, border=1, border_color="#BFBFBF", font_size=8, font_color="#595959"),
+        "small": f(text_wrap=True, border=1, border_color="#BFBFBF", font_size=9, font_color="#595959"),
         "answer": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", align="center", bold=True),
         "remark": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", text_wrap=True),
         "text": f(text_wrap=True),
@@ -68,6 +73,7 @@ def _formats(wb):
         "num_c": f(border=1, border_color="#BFBFBF", align="center"),
         "bold_c": f(bold=True, border=1, border_color="#BFBFBF", align="center"),
         "block": f(border=1, border_color="#BFBFBF", align="center", font_size=12),
+        "phase_up": f(bold=True, font_color="#1F3864", rotation=90, align="center", valign="bottom"),
         "reached": wb.add_format({"bg_color": "#2E75B6", "font_color": "#FFFFFF", "bold": True}),
         "stone": wb.add_format({"bg_color": "#DDEBF7", "font_color": "#1F3864"}),
         "ok": wb.add_format({"bg_color": "#E2EFDA"}),
@@ -148,12 +154,13 @@ def _write_lists(q: Questionnaire, ws) -> tuple[str, str]:
 
 
 def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
-    ws.set_column(0, 0, 36)
-    ws.set_column(1, 1, 28)
-    ws.set_column(2, 2, 32)
+    ws.set_column(0, 0, FRONT[0])
+    ws.set_column(1, 1, FRONT[1])
+    ws.set_column(2, 2, FRONT[2])
     ws.merge_range(0, 0, 0, 2, f"{q.title}: invulwerkboek", fmt["title"])
-    ws.merge_range(1, 0, 1, 2, f"Vragenlijst {q.id}, versie {q.version}. {q.note}", fmt["subtitle"])
-    ws.set_row(1, 40)
+    sub = f"Vragenlijst {q.id}, versie {q.version}. {q.note}"
+    ws.merge_range(1, 0, 1, 2, sub, fmt["subtitle"])
+    ws.set_row(1, row_height([(sub, sum(FRONT), 10)]))
     ws.write(3, 0, "Over de meting", fmt["h2"])
     meta_rows = {}
     for i, (key, label) in enumerate(L.META.items()):
@@ -184,6 +191,7 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
     for i, p in enumerate(q.pillars):
         r = row + 1 + i
         ws.write_string(r, 0, f"{L.AMBITIE_PREFIX}{p.name}", fmt["label"])
+        ws.set_row(r, row_height([(f"{L.AMBITIE_PREFIX}{p.name}", FRONT[0], 10, True)]))
         amb = filled.ambitie.get(p.id) if filled else None
         if amb:
             ws.write_string(r, 1, ambitie_choices(q)[amb - 1], fmt["input"])
@@ -207,30 +215,28 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
     for i, s in enumerate(steps, 1):
         ws.write_string(row + i, 0, f"{i}.", fmt["label"])
         ws.merge_range(row + i, 1, row + i, 2, s, fmt["text"])
-        ws.set_row(row + i, 14 * (1 + len(s) // 62) + 2)
+        ws.set_row(row + i, row_height([(s, FRONT[1] + FRONT[2], 10)]))
     row += len(steps) + 2
     ws.write(row, 0, "De fasen van de piramide", fmt["h2"])
     for i, p in enumerate(reversed(q.phases), 1):
         ws.write_string(row + i, 0, f"Fase {p.number}: {p.name}", fmt["label"])
         ws.merge_range(row + i, 1, row + i, 2, p.description, fmt["text"])
-        ws.set_row(row + i, 14 * (1 + len(p.description) // 62) + 2)
-    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
-    ws.set_paper(9)
-    ws.set_portrait()
-    ws.fit_to_pages(1, 1)
-    ws.set_margins(0.5, 0.5, 0.6, 0.6)
-    ws.set_footer("&L&8Vertrouwelijk&R&8&P / &N")
+        ws.set_row(row + i, row_height([(f"Fase {p.number}: {p.name}", FRONT[0], 10, True),
+                                        (p.description, FRONT[1] + FRONT[2], 10)]))
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
+                    "format_columns": True})
+    page_setup(ws, landscape=False, footer="&L&9Vertrouwelijk&R&9&P / &N")
     return ambitie_cells
 
 
 def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> tuple[int, int]:
-    widths = {C_ID: 7, C_PILLAR: 6, C_PHASE: 5, C_IND: 24, C_Q: 58, C_HELP: 34, C_ANS: 11, C_REM: 36, C_SRC: 18}
+    widths = QUESTION_WIDTHS
     for c, w in widths.items():
         ws.set_column(c, c, w)
     ws.set_column(H_IND, H_DONE, 9, None, {"hidden": True})
     ws.write_row(0, 0, HEADERS, fmt["head"])
     ws.write_row(0, H_IND, ["ind", "pijler", "soort", "waarde", "telt", "ja", "onbekend", "beantwoord"])
-    ws.set_row(0, 28)
+    ws.set_row(0, row_height([(h, widths[c], 10, True) for c, h in enumerate(HEADERS)]))
     ws.freeze_panes(1, 2)
     row = 1
     first: int | None = None
@@ -280,7 +286,12 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
                 ws.write_formula(row, H_JA, f'=IF({kind}="waarde",IF({val}=1,1,0),0)', None, cache[3])
                 ws.write_formula(row, H_UNK, f'=IF(OR({kind}="leeg",{kind}="onbekend",{kind}="ongeldig"),1,0)', None, cache[4])
                 ws.write_formula(row, H_DONE, f'=IF(OR({kind}="leeg",{kind}="ongeldig"),0,1)', None, cache[5])
-                ws.set_row(row, 40)
+                # Room for the question's text and for a toelichting of a few lines; the sheet lets
+                # people make a row higher still (format_rows in the protection).
+                ws.set_row(row, max(row_height([(f"{ind.id} {ind.name}", widths[C_IND], 10), (qq.text, widths[C_Q], 10),
+                                                (qq.help, widths[C_HELP], 9),
+                                                (f"{qq.source[:3]} {qq.section}", widths[C_SRC], 9)]),
+                                    row_height([(remark or "-", widths[C_REM], 10)], extra_lines=1 if remark else 2)))
                 row += 1
     last = row - 1
     assert first is not None, "a valid definition has questions"
@@ -292,11 +303,7 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
     ws.protect("", {"autofilter": True, "format_columns": True, "format_rows": True,
                     "select_locked_cells": True, "select_unlocked_cells": True})
     ws.repeat_rows(0)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(0.4, 0.4, 0.5, 0.5)
-    ws.set_footer(f"&L&8{q.title} {q.version} - vertrouwelijk&R&8&P / &N")
+    page_setup(ws, footer=f"&L&9{q.title} {q.version} - vertrouwelijk&R&9&P / &N")
     return first, last
 
 
@@ -382,18 +389,14 @@ def _write_overview(q, ws, fmt, calc_cells, ambitie_cells, first, last, result) 
     top = q.top_phase
     c_block = 8                     # the first block column (F1)
     last_col = c_block + top - 1
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 2, 11)
-    ws.set_column(3, 3, 16)
-    ws.set_column(4, 4, 9)
-    ws.set_column(5, 5, 13)
-    ws.set_column(6, 7, 9)
-    ws.set_column(c_block, last_col, 5)
+    widths = [30, 11, 7, 16, 8, 12, 9, 9] + [5] * top
+    for ci, w in enumerate(widths):
+        ws.set_column(ci, ci, w)
     ws.merge_range(0, 0, 0, last_col, "Overzicht tijdens het invullen", fmt["title"])
     ws.set_row(0, 24)
     ws.merge_range(1, 0, 1, last_col, "Dit blad rekent mee terwijl u invult. De officiële uitslag met toelichting "
                    "maakt het RIEC met 'piramide score'.", fmt["subtitle"])
-    ws.set_row(1, 28)
+    ws.set_row(1, 30)
     done_all = f"SUM({_rng(H_DONE, first, last)})"
     ws.write_string(3, 0, "Beantwoorde vragen", fmt["label"])
     done_n = sum(_pillar_cache(result, q, p.id)["done"] for p in q.pillars)
@@ -403,7 +406,11 @@ def _write_overview(q, ws, fmt, calc_cells, ambitie_cells, first, last, result) 
     head = ["Pijler", "Beantwoord", "Fase", "Fasenaam", "Score", "Naar volgende fase", "Ambitie", "Verschil"] + \
            [f"F{k}" for k in range(1, top + 1)]
     ws.write_row(5, 0, head, fmt["head"])
-    ws.set_row(5, 28)
+    ws.set_row(5, row_height([(h, w, 10, True) for h, w in zip(head, widths)]))
+    # Above each block its phase's name, the top one too: the pyramid lying on its side.
+    for k in range(1, top + 1):
+        ws.write_string(4, c_block - 1 + k, q.phase_name(k), fmt["phase_up"])
+    ws.set_row(4, max(len(q.phase_name(k)) for k in range(1, top + 1)) * 10 * 0.62 + 8)
     names = ",".join(f'"{n}"' for n in ["Geen fase"] + [p.name for p in q.phases])
     out = []
     for i, p in enumerate(q.pillars):
@@ -427,23 +434,23 @@ def _write_overview(q, ws, fmt, calc_cells, ambitie_cells, first, last, result) 
             steen = f"{L.SHEET_CALC}!{cells['steen'][k - 1]}"
             mark = "■" if pc["phase"] >= k else ("□" if pc["stone"][k - 1] else "")
             ws.write_formula(row, c_block - 1 + k, f'=IF($C{r}>={k},"■",IF({steen}=1,"□",""))', fmt["block"], mark)
-        ws.set_row(row, 20)
+        ws.set_row(row, row_height([(p.name, widths[0], 10)], minimum=20))
         out.append({"ambitie": xl_rowcol_to_cell(row, 6, True, True), "verschil": xl_rowcol_to_cell(row, 7, True, True)})
     rng = (6, c_block, 5 + len(q.pillars), last_col)
     ws.conditional_format(*rng, {"type": "cell", "criteria": "==", "value": '"■"', "format": fmt["reached"]})
     ws.conditional_format(*rng, {"type": "cell", "criteria": "==", "value": '"□"', "format": fmt["stone"]})
     note = 6 + len(q.pillars) + 1
-    ws.merge_range(note, 0, note + 2, last_col,
-                   "Fase: de hoogste fase waarvan alle indicatoren, en die van alle lagere fasen, behaald zijn "
+    legend = ("Fase: de hoogste fase waarvan alle indicatoren, en die van alle lagere fasen, behaald zijn "
                    "(0 = nog geen fase). Score: gemiddelde waarde van de toepasselijke vragen "
                    f"({W.score_legend(q)}). "
                    "Naar volgende fase: het deel van de indicatoren van de volgende fase dat behaald is. "
                    "Verschil: ambitie min fase. ■ = fase bereikt; □ = losse stenen: indicatoren van die fase "
-                   "behaald terwijl een lagere fase nog niet bereikt is.", fmt["subtitle"])
-    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 1)
+                   "behaald terwijl een lagere fase nog niet bereikt is.")
+    ws.merge_range(note, 0, note, last_col, legend, fmt["subtitle"])
+    ws.set_row(note, row_height([(legend, sum(widths), 10)]))
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
+                    "format_columns": True})
+    page_setup(ws, fit_height=1, footer="&L&9Vertrouwelijk&R&9&P / &N")
     return out
 
 

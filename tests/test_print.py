@@ -1,0 +1,116 @@
+"""Printed text is legible and never cut: every sheet prints (A4, fit to width) at 8 pt or more,
+rows are as high as their wrapped text, every output prints a footer with Vertrouwelijk."""
+
+import re
+import subprocess
+
+import openpyxl
+import pytest
+
+from conftest import all_answers, filled, needs_soffice, soffice_convert
+from piramide.dashboard import write_dashboard
+from piramide.history import build_trends
+from piramide.overview_workbook import write_overview
+from piramide.reader import read
+from piramide.regional import build_overview
+from piramide.scoring import score
+from piramide.style import LINE
+from piramide.template import write_template
+
+LONG = "Wij hebben dit vastgelegd in het beleid en evalueren het jaarlijks met het college. " * 4
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory, default_q):
+    """The template (filled, long toelichtingen), a dashboard with trend sheets, a region of six."""
+    q, d = default_q, tmp_path_factory.mktemp("print")
+    remarks = {qq.id: LONG for qq in q.questions[::7]}
+    a = filled(q, d / "a0.xlsx", all_answers(q, "deels"), remarks, gemeente="Aalsterveen", datum=__import__("datetime").date(2025, 3, 1))
+    b = filled(q, d / "a1.xlsx", all_answers(q, "ja"), remarks, gemeente="Aalsterveen")
+    others = [filled(q, d / f"g{i}.xlsx", {qq.id: ["ja", "nee", "deels"][(i + j) % 3] for j, qq in enumerate(q.questions)},
+                     gemeente=f"Gemeente {i}") for i in range(5)]
+    results = [score(read(p, q), q) for p in [a, b, *others]]
+    (t, *_) = [t for t in build_trends(results) if t.gemeente == "Aalsterveen"]
+    dash = write_dashboard(t.latest, d / "dash.xlsx", trend=t)
+    region = write_overview(build_overview(results), d / "regio.xlsx")
+    return {"template": b, "dashboard": dash, "regio": region}
+
+
+def test_region_over_sheet_has_page_setup_and_footer(outputs):
+    ws = openpyxl.load_workbook(outputs["regio"])["Over"]
+    assert "Vertrouwelijk" in (ws.oddFooter.left.text or "")
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
+
+
+def test_every_printed_sheet_has_the_footer(outputs):
+    for name, path in outputs.items():
+        wb = openpyxl.load_workbook(path)
+        for ws in wb.worksheets:
+            if ws.sheet_state == "visible" and name != "regio" or ws.title in ("Over", "Open indicatoren", "Meldingen"):
+                assert "ertrouwelijk" in (ws.oddFooter.left.text or ""), (name, ws.title)
+
+
+def _needed(text: str, width: float, size: float) -> float:
+    """An independent, lenient estimate: 1.3 characters per width unit at 10 pt."""
+    per_line = max(1, int(width * 1.3 * 10 / size))
+    n = 0
+    for para in text.split("\n"):
+        n += max(1, -(-len(para) // per_line))
+    return n * size * 1.2
+
+
+def test_rows_are_as_high_as_their_wrapped_text(outputs):
+    bad = []
+    for name, path in outputs.items():
+        wb = openpyxl.load_workbook(path)
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            merged = {m.min_row * 10000 + m.min_col: m for m in ws.merged_cells.ranges}
+            for row in ws.iter_rows():
+                for c in row:
+                    if not isinstance(c.value, str) or not c.alignment.wrap_text or c.alignment.textRotation:
+                        continue
+                    m = merged.get(c.row * 10000 + c.column)
+                    cols = range(c.column, (m.max_col if m else c.column) + 1)
+                    width = sum((ws.column_dimensions[openpyxl.utils.get_column_letter(k)].width or 8.43) for k in cols)
+                    height = ws.row_dimensions[c.row].height or 15
+                    if height + 1 < _needed(c.value, width, c.font.sz or 11):
+                        bad.append((name, ws.title, c.coordinate, height, round(_needed(c.value, width, c.font.sz or 11))))
+    assert not bad, bad[:10]
+
+
+def test_trend_headers_are_not_split_mid_word(outputs):
+    wb = openpyxl.load_workbook(outputs["dashboard"])
+    for title in ("Trend", "Trend indicatoren", "Gewijzigde antwoorden"):
+        ws = wb[title]
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.fill.fgColor.rgb in ("FF1F3864",) and c.value:
+                    width = ws.column_dimensions[c.column_letter].width or 8.43
+                    longest = max(len(w) for w in c.value.split())
+                    assert longest * 1.1 <= width * 1.2, (title, c.coordinate, c.value, width)
+
+
+def word_sizes(pdf):
+    """Per page, the printed size (pt) of every word above the footer (height / 1.3 for the
+    fonts LibreOffice uses: line boxes are 1.3 times the font size)."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    out = []
+    for page in xml.split("<page ")[1:]:
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>', page)
+        out.append([((float(b) - float(a)) / LINE, w) for a, b, w in words if float(a) < height - 40])
+    return out
+
+
+@needs_soffice
+def test_printed_text_is_8_pt_or_more(outputs, tmp_path):
+    pdfs = soffice_convert([outputs["template"], outputs["dashboard"]], "pdf", tmp_path / "pdf", tmp_path / "profile",
+                           recalc=False)
+    small = []
+    for pdf in pdfs:
+        for n, page in enumerate(word_sizes(pdf), 1):
+            small += [(pdf.stem, n, round(size, 1), w) for size, w in page if size < 8 * 0.97]
+    assert not small, small[:10]
