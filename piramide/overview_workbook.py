@@ -258,12 +258,7 @@ def _open(ws, fmt, ov: Overview):
     rows = [[o.indicator.id, o.indicator.name, o.pillar_id, o.indicator.phase, o.open, o.measured,
              "\n".join(lines), o.indicator.handvat] for o, lines in zip(items, who)]
     table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell_c", "cell_c", "cell_c", "cell", "cell"])
-    for r, (row, lines) in enumerate(zip(rows, who), 1):
-        # table() grows a row by the length of its texts; these lines are broken by us
-        needed = max(len(lines), *(-(-len(v) // int(w * 1.15)) for v, (_, w) in zip(row, heads)
-                                   if isinstance(v, str) and "\n" not in v))
-        if needed > 1:
-            ws.set_row(r, 13 * needed + 2)
+    # table() measures every cell, the line breaks we put in the name lists included
 
 
 def _about(ws, fmt, ov: Overview):

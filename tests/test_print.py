@@ -15,7 +15,6 @@ from piramide.reader import read
 from piramide.regional import build_overview
 from piramide.scoring import score
 from piramide.style import LINE
-from piramide.template import write_template
 
 LONG = "Wij hebben dit vastgelegd in het beleid en evalueren het jaarlijks met het college. " * 4
 
