@@ -12,7 +12,8 @@ from . import __version__
 from .dashboard import default_name
 from .output import OUTPUT_MARK, atomic_buffer
 from .regional import Overview
-from .style import DARK, LIGHT, MID, findings_sheet, formats, page_setup, row_height, table
+from .style import (DARK, LIGHT, MID, columns_width, findings_sheet, formats, page_setup, page_units, row_height,
+                    table)
 
 
 def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None = None,
@@ -58,9 +59,15 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
         for i, (_, width) in enumerate(PER_PILLAR):
             ws.set_column(2 + k * j + i, 2 + k * j + i, width)
     ws.set_column(2 + k * len(pids), 2 + k * len(pids), 38)
+    first = 28 if not ov.anonymous else 17
+    groups = [(1, [11.0])] + [(2 + k * j, [float(w) for _, w in PER_PILLAR]) for j in range(len(pids))] \
+        + ([] if ov.anonymous else [(2 + k * len(pids), [38.0])])
+    breaks = _page_breaks(groups, first)
+    end = breaks[0] - 1 if breaks else ncol - 1          # texts across the sheet stay on its first page,
+    c0 = 1 if breaks else 0                              # and out of the gemeente column every page repeats
     regio = sorted({r.latest.measurement.regio for r in ov.rows if r.latest.measurement.regio})
     title = "Regio-overzicht" + ("" if ov.anonymous or not regio else f": {', '.join(regio)}")
-    ws.merge_range(0, 0, 0, ncol - 1, title + (" (geanonimiseerd)" if ov.anonymous else ""), fmt["title"])
+    ws.merge_range(0, c0, 0, end, title + (" (geanonimiseerd)" if ov.anonymous else ""), fmt["title"])
     dates = [r.latest.measurement.datum for r in ov.rows if r.latest.measurement.datum]
     span = ""
     if dates:
@@ -69,10 +76,9 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
             f" · laatste metingen van {lo:%d-%m-%Y} t/m {hi:%d-%m-%Y}"
     sub = (f"{n} gemeenten{span} · {q.label()} · per pijler de fase (F), de score (S), het verschil in score met "
            "de vorige meting (Δ) en de fasen tot de ambitie (Tot amb.)")
-    width = (28 if not ov.anonymous else 17) + 11 + sum(w for _, w in PER_PILLAR) * len(pids) + \
-        (0 if ov.anonymous else 38)
+    width = (0 if breaks else first) + sum(sum(ws_) for start, ws_ in groups if start <= end)   # the merged width
     lines = -(-len(sub) // int(width * 1.1))       # with few pillars the lines wrap, and their rows grow
-    ws.merge_range(1, 0, 1, ncol - 1, sub, wb.add_format({"font_name": "Calibri", "font_size": 10,
+    ws.merge_range(1, c0, 1, end, sub, wb.add_format({"font_name": "Calibri", "font_size": 10,
                                                           "font_color": "#404040", "text_wrap": True,
                                                           "valign": "top"}))
     if lines > 1:
@@ -137,14 +143,34 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
     ws.freeze_panes(head + 1, 1)
     ws.autofilter(head, 0, last, ncol - 1)    # the average row stays below, out of sorting and filtering
     note = last + 3
-    ws.merge_range(note, 0, note, ncol - 1, NOTE, fmt["small"])
+    ws.merge_range(note, c0, note, end, NOTE, fmt["small"])
     ws.set_row(note, 11 * -(-len(NOTE) // int(width * 1.3)) + 3)      # 8 points: more characters a line
     ws.repeat_rows(head - 1, head)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(0.4, 0.4, 0.5, 0.5)
-    ws.set_footer("&L&8Vertrouwelijk&R&8&A · &P / &N")
+    page_setup(ws, landscape=True)
+    if breaks:
+        ws.fit_to_pages(0, 0)                  # no fitting: the scale below holds
+        ws.set_print_scale(PRINT_SCALE)
+        ws.set_v_pagebreaks(breaks)
+        ws.repeat_columns(0)
+        ws.set_header(f"&L&9{title.replace('&', '&&')}")
+
+
+PRINT_SCALE = 95          # the Regio sheet: legible, over as many pages across as its pillars need
+
+
+def _page_breaks(groups: list[tuple[int, list[float]]], first: float) -> list[int]:
+    """Where a wide sheet breaks when printed at a legible scale over several pages across:
+    only between column groups (a pillar's columns stay together); the gemeente column is
+    repeated on every page."""
+    room = page_units(True, PRINT_SCALE / 100) - columns_width([first])
+    breaks, used = [], 0.0
+    for start, widths in groups:
+        w = columns_width(widths)
+        if used and used + w > room:
+            breaks.append(start)
+            used = 0.0
+        used += w
+    return breaks
 
 
 def _average_row(wb, ws, ov: Overview, r: int, k: int, ncol: int):
@@ -221,17 +247,16 @@ def _distribution(wb, ws, fmt, ov: Overview):
                           "values": ["Verdeling", 3, 1 + k, 2 + n, 1 + k], "fill": {"color": colour},
                           "border": {"color": "#404040", "width": 0.5},
                           "data_labels": {"value": True, "custom": custom,
-                                          "font": {"size": 8, "bold": True,
+                                          "font": {"size": 10, "bold": True,
                                                    "color": "#FFFFFF" if _is_dark(colour) else "#000000"}}})
     chart.set_title({"name": "Gemeenten per fase, per pijler", "name_font": {"size": 11, "bold": True}})
-    chart.set_y_axis({"reverse": True})
-    chart.set_x_axis({"name": "aantal gemeenten", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_legend({"position": "bottom"})
+    chart.set_y_axis({"reverse": True, "num_font": {"size": 10}})
+    chart.set_x_axis({"name": "aantal gemeenten", "name_font": {"size": 10}, "num_font": {"size": 10},
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_legend({"position": "bottom", "font": {"size": 10}})
     chart.set_size({"width": 820, "height": 320})
     ws.insert_chart(4 + n, 0, chart)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 1)
+    page_setup(ws, landscape=True, fit_height=1)
 
 
 WHO_WIDTH = 36        # the column "Welke gemeenten": a line holds this many characters in every program
@@ -257,7 +282,7 @@ def _open(ws, fmt, ov: Overview):
     who = [_who(o.gemeenten) for o in items]
     rows = [[o.indicator.id, o.indicator.name, o.pillar_id, o.indicator.phase, o.open, o.measured,
              "\n".join(lines), o.indicator.handvat] for o, lines in zip(items, who)]
-    table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell_c", "cell_c", "cell_c", "cell", "cell"])
+    table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell_c", "cell_c", "cell_c", "cell", "cell"], keep=(6,))
     # table() measures every cell, the line breaks we put in the name lists included
 
 

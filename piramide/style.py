@@ -115,13 +115,13 @@ def page_setup(ws, landscape: bool = True, fit_height: int = 0, footer: str = FO
 SIZES = {"small": 9}              # the font size of a format, where it is not 10
 
 
-def table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[str], landscape=True):
+def table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[str], landscape=True, keep=()):
     """A printable table with a header row, row heights grown for wrapped text, A4, fit to width.
     When the columns are wider than a page printed at MIN_SCALE, the wide text columns give up
     width (their text wraps onto more lines) so that the print stays legible."""
     widths = [float(w) for _, w in heads]
     room = page_units(landscape) - columns_width(widths)
-    wide = [i for i, w in enumerate(widths) if w > 14]
+    wide = [i for i, w in enumerate(widths) if w > 14 and i not in keep]   # `keep`: text broken by the caller
     if room < 0 and wide:
         give = sum(widths[i] - 12 for i in wide)
         for i in wide:

@@ -106,7 +106,7 @@ def word_sizes(pdf):
 
 @needs_soffice
 def test_printed_text_is_8_pt_or_more(outputs, tmp_path):
-    pdfs = soffice_convert([outputs["template"], outputs["dashboard"]], "pdf", tmp_path / "pdf", tmp_path / "profile",
+    pdfs = soffice_convert([outputs["template"], outputs["dashboard"], outputs["regio"]], "pdf", tmp_path / "pdf", tmp_path / "profile",
                            recalc=False)
     small = []
     for pdf in pdfs:
