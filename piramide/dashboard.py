@@ -272,13 +272,17 @@ def _delta(a, b, fmt_str="{:+.0f}") -> str:
     return "" if a is None or b is None else fmt_str.format(b - a)
 
 
+DATE_HEAD = 10.5          # a bold dd-mm-jjjj (non-breaking hyphens) fits on one line
+
+
 def _trend(wb, ws, fmt, t):
     labels = t.labels()
     n = len(t.results)
     series = t.pillar_series()
     base_i = t.results.index(t.baseline)
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 2 * n + 6, 9.5)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 2 * n + 6, 9)
+    ws.set_column(2, 1 + 2 * n, DATE_HEAD)      # "Fase 12-03-2025": the date never breaks at its hyphen
     ws.hide_gridlines(2)
     last_col = max(2 * n + 5, 9)
     ws.merge_range(0, 0, 0, last_col, f"Trend: {t.gemeente}", fmt["title"])
@@ -304,19 +308,21 @@ def _trend(wb, ws, fmt, t):
         row += 1
         ws.write_string(row, 0, k, fmt["label"])
         ws.merge_range(row, 1, row, last_col, v, fmt["wrap"])
-        ws.set_row(row, row_height([(v, 9.5 * last_col + PAD * (last_col - 1), 10)]))
+        ws.set_row(row, row_height([(v, 9 * last_col + PAD * (last_col - 1), 10)]))
 
     row += 2
     ws.merge_range(row, 0, row, last_col, "Per pijler", fmt["h2"])
     row += 1
-    heads = ["Pijler", "Ambitie"] + [x for lbl in labels for x in (f"Fase {lbl}", f"Score {lbl}")] + \
+    nb = [lbl.replace("-", "\u2011") for lbl in labels]      # a non-breaking hyphen: the date stays whole
+    heads = ["Pijler", "Ambitie"] + [x for lbl in nb for x in (f"Fase {lbl}", f"Score {lbl}")] + \
         ["Fase t.o.v. vorige", "Score t.o.v. vorige", "Fase t.o.v. 0-meting", "Score t.o.v. 0-meting"]
-    ws.set_row(row, row_height([(h, 26 if c == 0 else 9.5, 10, True) for c, h in enumerate(heads)]))
+    widths = [24.0, 9.0] + [DATE_HEAD] * (2 * n) + [9.0] * 4
+    ws.set_row(row, row_height([(h, w, 10, True) for h, w in zip(heads, widths)]))
     for c, h in enumerate(heads):
         ws.write_string(row, c, h, fmt["head"])
     for pid, name, prs in series:
         row += 1
-        ws.set_row(row, row_height([(name, 26, 10)]))
+        ws.set_row(row, row_height([(name, 24, 10)]))
         last, prev, base = prs[-1], prs[-2], prs[base_i]
         ws.write_string(row, 0, name, fmt["cell"])
         ws.write(row, 1, last.ambitie if last and last.ambitie else "–", fmt["cell_c"])
@@ -334,12 +340,13 @@ def _trend(wb, ws, fmt, t):
     ws.merge_range(row, 0, row, last_col, "Score en fase per meting", fmt["h2"])
     row += 1
     data_head = row
+    ws.set_h_pagebreaks([data_head - 1])         # the measurements and their chart start a page of their own
     pid_of = [pid for pid, _, _ in series]
     ws.write_string(row, 0, "Meting", fmt["head"])
     for j, (_, name, _) in enumerate(series):      # short ids: a pillar's name does not fit the column
         ws.write_string(row, 1 + j, f"Score {pid_of[j]}", fmt["head"])
         ws.write_string(row, 2 + len(series) + j, f"Fase {pid_of[j]}", fmt["head"])
-    ws.set_row(row, row_height([(f"Score {pid}", 9.5, 10, True) for pid in pid_of]))
+    ws.set_row(row, row_height([(f"Score {pid}", 9, 10, True) for pid in pid_of]))
     for i, lbl in enumerate(labels):
         row += 1
         ws.write_string(row, 0, lbl, fmt["cell"])
@@ -376,11 +383,12 @@ def _trend(wb, ws, fmt, t):
     ws.merge_range(row, 0, row, last_col, "Indicatoren per pijler sinds de vorige meting", fmt["h2"])
     row += 1
     kinds = ["nieuw behaald", "verloren", "nog open", "behaald gebleven", "nieuw in deze versie"]
-    ws.set_row(row, row_height([(k, 9.5, 10, True) for k in kinds]))
+    ws.set_row(row, row_height([(k, 9, 10, True) for k in kinds]))
     for c, h in enumerate(["Pijler"] + kinds):
         ws.write_string(row, c, h, fmt["head"])
     for pid, name, _ in series:
         row += 1
+        ws.set_row(row, row_height([(name, 24, 10)]))
         ws.write_string(row, 0, name, fmt["cell"])
         for c, k in enumerate(kinds, 1):
             ws.write_number(row, c, counts.get(pid, {}).get(k, 0), fmt["cell_c"])
@@ -393,7 +401,7 @@ def _trend(wb, ws, fmt, t):
                 notes:
             row += 1
             ws.merge_range(row, 0, row, last_col, line, fmt["wrap"])
-            ws.set_row(row, row_height([(line, 9.5 * last_col + PAD * (last_col - 1), 10)]))
+            ws.set_row(row, row_height([(line, 9 * last_col + PAD * (last_col - 1), 10)]))
     page_setup(ws)
 
 
