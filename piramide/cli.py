@@ -286,13 +286,13 @@ def detail_options(f):
 FILES = click.argument("files", metavar="BESTAND...", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 
 
-def _inputs(files, history) -> tuple[list[Path], list]:
+def _inputs(files, history, quiet: bool = False) -> tuple[list[Path], list]:
     """The files given, plus the workbooks in each --historie folder and its subfolders (our
     own outputs among them are recognised when read), and a finding for each folder that
     could not be read. Says what was found in each folder."""
     out, problems = list(files), []
     for folder in history:
-        out_folder, trouble = _found_in(folder)
+        out_folder, trouble = _found_in(folder, quiet)
         out += out_folder
         problems += trouble
     if not out and not problems:
@@ -300,14 +300,15 @@ def _inputs(files, history) -> tuple[list[Path], list]:
     return out, problems
 
 
-def _found_in(folder: Path) -> tuple[list[Path], list]:
+def _found_in(folder: Path, quiet: bool = False) -> tuple[list[Path], list]:
     from .batch import find_workbooks
     found, trouble = find_workbooks(folder)
     subfolders = len({p.parent for p in found} - {folder})
     if not found and not trouble:
         _fail(f"{folder}: geen werkboeken (.xlsx, .xlsm) gevonden, ook niet in submappen. Controleer de map.")
-    echo(f"{folder}: {len(found)} werkboek(en) gevonden" + (f", in {subfolders} submap(pen)" if subfolders else ""),
-         err=True)
+    if not quiet:
+        echo(f"{folder}: {len(found)} werkboek(en) gevonden" + (f", in {subfolders} submap(pen)" if subfolders else ""),
+             err=True)
     return found, trouble
 
 
@@ -349,7 +350,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force,
     if output is not None and not output.is_dir():
         _workbook_output(output)
     single_file = output is not None and not folder_out
-    files, unreadable = _inputs(files, history)
+    files, unreadable = _inputs(files, history, quiet=detail == STIL)
     json_file = Path(json_path) if json_path and json_path != "-" else None
     try:  # before any work: every output we know of now is checked now
         if json_file:
@@ -441,12 +442,12 @@ def check(files, questionnaire_names, strict, detail):
         _fail(finding("niets_verwerkt").message)
 
 
-def _workbooks_in(paths) -> tuple[list[Path], list]:
+def _workbooks_in(paths, quiet: bool = False) -> tuple[list[Path], list]:
     """Files as given; folders searched with their subfolders (see _found_in)."""
     out, problems = [], []
     for p in paths:
         if p.is_dir():
-            found, trouble = _found_in(p)
+            found, trouble = _found_in(p, quiet)
             out += found
             problems += trouble
         else:
@@ -491,7 +492,7 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
     if csv_path is not None and str(csv_path) in ("-", "", "."):
         raise click.UsageError("--csv: geef een bestandsnaam die eindigt op .csv.")
     _text_output(csv_path, "--csv", (".csv", ".txt"))
-    files, unreadable = _workbooks_in(paths)
+    files, unreadable = _workbooks_in(paths, quiet=detail == STIL)
     if not files and not unreadable:
         raise click.UsageError("geen werkboeken gevonden in de opgegeven mappen.")
     stem = "regio-overzicht-anoniem" if anonymous else "regio-overzicht"
