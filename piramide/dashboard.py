@@ -171,11 +171,11 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
                       "values": ["Dashboard", t0 + 2, spans[2][0], t0 + 1 + n, spans[2][0]],
                       "fill": {"color": MID}, "data_labels": {"value": True, "num_format": "0%", "font": {"size": 10}}})
     chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 10}})
-    chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "num_font": {"size": 10},
+    chart.set_x_axis({"min": 0, "max": 1, "major_unit": 0.25, "num_format": "0%", "num_font": {"size": 10},
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"none": True})
     chart.set_title({"name": "Score per pijler (0-100%)", "name_font": {"size": 11, "bold": True}})
-    chart.set_size({"width": int((col_w * 7 + 5) * (n_cols - split)), "height": 250})
+    chart.set_size({"width": int((col_w * 7 + 5) * (n_cols - split)) - 24, "height": 250})   # inside the page
     ws.insert_chart(t0, split, chart, {"x_offset": 4, "y_offset": 2})
 
     e0 = t0 + 2 + max(n, 9) + 2          # below the chart, which is as tall as nine rows and more
