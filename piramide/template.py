@@ -59,7 +59,7 @@ def _formats(wb):
         "subtitle": f(italic=True, font_color="#595959", text_wrap=True),
         "h2": f(bold=True, font_size=12, font_color="#1F3864", bottom=1),
         "label": f(bold=True, text_wrap=True),
-        "input": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000"),
+        "input": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", text_wrap=True),
         "input_date": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", num_format="dd-mm-yyyy", align="left"),
         "head": f(bold=True, bg_color="#1F3864", font_color="#FFFFFF", text_wrap=True, border=1),
         "band": f(bold=True, font_size=11, bg_color="#D9E1F2", border=1),
@@ -158,6 +158,7 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
     ws.set_column(1, 1, FRONT[1])
     ws.set_column(2, 2, FRONT[2])
     ws.merge_range(0, 0, 0, 2, f"{q.title}: invulwerkboek", fmt["title"])
+    ws.set_row(0, 26)                        # the title's own height: it never runs into the line below
     sub = f"Vragenlijst {q.id}, versie {q.version}. {q.note}"
     ws.merge_range(1, 0, 1, 2, sub, fmt["subtitle"])
     ws.set_row(1, row_height([(sub, sum(FRONT), 10)]))
@@ -176,6 +177,8 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
             ws.write_string(row, 2, "Bijvoorbeeld 15-03-2026", fmt["text"])
         else:
             ws.write_string(row, 1, str(value or ""), fmt["input"]) if value else ws.write_blank(row, 1, None, fmt["input"])
+            if value:
+                ws.set_row(row, row_height([(str(value), FRONT[1], 10)]))
     ws.data_validation(meta_rows["soort"], 1, meta_rows["soort"], 1,
                        {"validate": "list", "source": L.SOORTEN, "error_title": "Soort meting",
                         "error_message": "Kies 0-meting of vervolgmeting."})
