@@ -46,5 +46,7 @@ _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2
 
 def norm(text) -> str:
     """Lower-case, single-spaced, no trailing colon: how labels are compared."""
-    text = _INVISIBLE.sub("", str(text))
+    text = str(text)
+    if not text.isascii():                   # invisible characters are never ASCII: skip the search
+        text = _INVISIBLE.sub("", text)
     return " ".join(text.replace("\u00a0", " ").split()).strip().rstrip(":").strip().lower()

@@ -111,13 +111,6 @@ def inspect(z: zipfile.ZipFile) -> Package:
     return Package(sheets, date1904)
 
 
-def sheet_names(z: zipfile.ZipFile) -> list[str]:
-    try:
-        return [sp.name for sp in inspect(z).sheets]
-    except Exception:  # noqa: BLE001 - a package that does not say has no names to offer
-        return []
-
-
 def _column(letters: bytes) -> int:
     n = 0
     for ch in letters:

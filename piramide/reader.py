@@ -81,7 +81,8 @@ def cell_ref(row: int, col: int) -> str:
     return f"{col_name(col)}{row + 1}"
 
 
-def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "auto") -> Book:
+def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "auto",
+              pkg: parts.Package | None = None) -> Book:
     """Read every sheet once.
 
     python-calamine reads values about ten times faster than openpyxl; it is used when it is
@@ -91,7 +92,7 @@ def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "au
     rather than values. Both give the same Book: error values as their text, Excel's _xHHHH_
     escapes decoded, hidden sheets and the 1904 date system known. A test demands it."""
     if data_only and engine != "openpyxl":
-        book = _calamine_book(data)
+        book = _calamine_book(data, pkg)
         if book is _TOO_MANY:
             raise ReadError(finding("invoer_te_veel_cellen", file=fname, aantal=MAX_BOOK_CELLS))
         if isinstance(book, Book):
@@ -110,7 +111,17 @@ _MARK = re.compile(rb"""name\s{0,8}=\s{0,8}["']%s["'][^>]{0,400}>\s{0,40}<[^>]{1
                    % OUTPUT_MARK.encode())
 
 
-def own_output(data: bytes) -> str:
+def package(data: bytes) -> parts.Package | None:
+    """What the workbook's package says (sheets, visibility, date system), read once per file;
+    None when it does not say, and the bounded openpyxl path decides."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return parts.inspect(z)
+    except Exception:  # noqa: BLE001 - any doubt: openpyxl reads it, in its own words
+        return None
+
+
+def own_output(data: bytes, pkg: parts.Package | None = None) -> str:
     """'dashboard' or 'regio-overzicht' when the file is one of piramide's own outputs (also
     renamed): by the mark every output carries, or, for outputs of before the mark, by its
     sheets. '' for anything else."""
@@ -124,20 +135,20 @@ def own_output(data: bytes) -> str:
             mark = _MARK.search(custom)
             if mark and mark.group(1).decode() in _OWN_SHEETS:
                 return mark.group(1).decode()
-            names = set(parts.sheet_names(z))
+            names = {sp.name for sp in (pkg or parts.inspect(z)).sheets}
     except Exception:  # noqa: BLE001 - not ours to judge here; the readers will say what is wrong
         return ""
     return next((kind for kind, sheets in _OWN_SHEETS.items() if len(sheets & names) >= 3), "")
 
 
-def _calamine_book(data: bytes) -> Book | object | None:
+def _calamine_book(data: bytes, pkg: parts.Package | None = None) -> Book | object | None:
     try:
         import python_calamine as pc
     except ImportError:
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            pkg = parts.inspect(z)
+            pkg = pkg or parts.inspect(z)
             extents = {}
             for sp in pkg.sheets:
                 if not sp.worksheet:
@@ -273,10 +284,11 @@ def read_with(path: str | Path, candidates: list[Questionnaire], data: bytes | N
             check_bytes(data, path)
     except InputError as exc:
         raise ReadError(exc.finding) from None
-    own = own_output(data)
+    pkg = package(data)
+    own = own_output(data, pkg)
     if own:
         raise ReadError(finding("eigen_uitvoer", file=fname, soort=own))
-    book = load_book(data, fname, engine=engine)
+    book = load_book(data, fname, engine=engine, pkg=pkg)
     info = _info(book.sheets)
     questionnaire = _choose(info, candidates)
     m = Measurement(source=fname, sha256=hashlib.sha256(data).hexdigest())
