@@ -174,8 +174,7 @@ def _with_bar(it, n: int, progress: bool, label: str = "Bestanden lezen") -> lis
 
 
 def _write_one(job) -> str:
-    trend, target, *rest = job
-    replace = rest[0] if rest else True
+    trend, target, replace = job
     from .dashboard import write_dashboard
     from .output import OutputError
     from .text import display

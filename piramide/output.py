@@ -60,10 +60,13 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
+_UNNAMED = {"works": True}     # set to False once this system refused to name an unnamed file
+
+
 def _unnamed_file(folder: Path) -> int | None:
     """An O_TMPFILE descriptor in `folder`, or None where the system has none."""
     flag = getattr(os, "O_TMPFILE", 0)
-    if not flag or not os.path.isdir("/proc/self/fd"):
+    if not flag or not _UNNAMED["works"] or not os.path.isdir("/proc/self/fd"):
         return None
     try:
         return os.open(folder, flag | os.O_WRONLY, 0o600)
@@ -100,12 +103,12 @@ def _land_unnamed(fd: int, data: bytes, target: Path, replace: bool) -> bool:
     proc = f"/proc/self/fd/{fd}"
     try:
         _write_all(fd, data)
-        os.fsync(fd)
         tmp = target if not replace else _free_name(target)
         try:
             os.link(proc, tmp, follow_symlinks=True)     # EEXIST when the name is taken
         except OSError as exc:
             if exc.errno in _NO_LINK:
+                _UNNAMED["works"] = False     # not again in this process: the bytes would be written twice
                 return False
             raise
         if not replace:
@@ -154,7 +157,6 @@ def _land_named(data: bytes, target: Path, replace: bool) -> None:
     try:
         try:
             _write_all(fd, data)
-            os.fsync(fd)
         finally:
             os.close(fd)
         if replace:

@@ -324,10 +324,13 @@ def test_no_part_of_an_output_touches_the_temp_folder(tmp_path, small, small_pat
     assert not seen and list(spy.iterdir()) == []
 
 
-def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
-    def killed(fd):
-        raise KeyboardInterrupt
-    monkeypatch.setattr(os, "fsync", killed)
+@pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "named-temporary-file"])
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch, unnamed):
+    monkeypatch.setitem(out_mod._UNNAMED, "works", unnamed)
+
+    def killed(fd, data):
+        raise KeyboardInterrupt                      # stopped halfway through writing the bytes
+    monkeypatch.setattr(os, "write", killed)
     with pytest.raises(KeyboardInterrupt):
         out_mod.write_atomic(tmp_path / "x.xlsx", b"geheim")
     assert list(tmp_path.iterdir()) == []

@@ -147,7 +147,7 @@ def test_many_dashboards_written_over_both_cores(tmp_path, small):
     paths = [filled(small, tmp_path / "in" / f"g{i:02d}.xlsx", all_answers(small), gemeente=f"Gemeente {i}")
              for i in range(13)]
     trends = piramide.trend(paths, [small])
-    jobs = [(t, tmp_path / "uit" / f"{i}.xlsx") for i, t in enumerate(trends)]
+    jobs = [(t, tmp_path / "uit" / f"{i}.xlsx", False) for i, t in enumerate(trends)]
     assert write_dashboards(jobs, workers=2, progress=False) == [""] * 13
     wb = openpyxl.load_workbook(tmp_path / "uit" / "12.xlsx")
     assert wb["Dashboard"]["A1"].value == f"Piramide Fitte Gemeenten: {trends[12].gemeente}"
