@@ -240,12 +240,7 @@ def _run(files, candidates, strict, problems=(), trend_findings: bool = True, de
     if detail == STIL:
         return r
     for o in r.inputs:
-        lines = o.lines
-        if detail == KORT and not o.skipped:
-            for line in summary_lines(o.path, o.findings):
-                echo(line, err=True)
-            continue
-        for line in lines:
+        for line in summary_lines(o.path, o.findings) if detail == KORT and not o.skipped else o.lines:
             echo(line, err=True)
     for t in r.trends if trend_findings else []:
         for f in t.findings:
