@@ -24,7 +24,7 @@ from .findings import finding
 from .errors import InputError, ReadError
 from .gate import check_bytes, read_checked
 from .measurement import EMPTY, INVALID, Measurement
-from .model import UNKNOWN, Questionnaire
+from .model import NVT, UNKNOWN, Questionnaire
 from .output import OUTPUT_MARK
 
 _ID_LIKE = re.compile(r"^[A-Za-z]{1,6}-?\d{1,4}[A-Za-z]?$")
@@ -411,6 +411,11 @@ def _read_answers(book: Book, q: Questionnaire, m: Measurement) -> list[tuple[st
                      keuzes=choices.rsplit(", ", 1)[0] + " of " + choices.rsplit(", ", 1)[-1])
             elif a.kind == UNKNOWN:
                 _add(m, "antwoord_weet_niet", title, a.cell, vraag=qid)
+            elif a.kind == NVT and not qq.nvt_allowed:
+                options = [o.label for o in q.scale(qq.scale_id).options if o.kind != NVT]
+                _add(m, "antwoord_nvt_niet_toegestaan", title, a.cell, vraag=qid,
+                     criteria=qq.criteria().rstrip(".") or "de vragenlijst staat het niet toe",
+                     keuzes=", ".join(options[:-1]) + " of " + options[-1])
     if not where:
         _add(m, "geen_vragen", vragenlijst=q.label())
         return []
