@@ -82,16 +82,17 @@ class Question:
         without criteria (definitions before 2.0, a RIEC's own) allows it as before."""
         return bool(self.nvt_when) or not (self.ja_when or self.deels_when)
 
-    def criteria(self) -> str:
-        """The criteria as one Dutch line for beside the question."""
+    def criteria(self, nvt: bool = True) -> str:
+        """The criteria as one Dutch line for beside the question (each is written as the
+        clause that follows "als"); `nvt=False` leaves out what it says of n.v.t."""
         parts = []
         if self.ja_when:
             parts.append(f"Ja als {_lower_first(self.ja_when)}")
         if self.deels_when:
             parts.append(f"deels als {_lower_first(self.deels_when)}")
-        if self.nvt_when:
+        if nvt and self.nvt_when:
             parts.append(f"n.v.t. alleen als {_lower_first(self.nvt_when)}")
-        elif parts:
+        elif nvt and parts:
             parts.append("n.v.t. kan hier niet")
         return "; ".join(p.rstrip(". ") for p in parts) + ("." if parts else "")
 

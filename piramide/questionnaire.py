@@ -449,7 +449,7 @@ class _Validator:
             bron = self.text(item, "bron", where, line)
             source_ids = [x.id for x in sources]
             if bron and sources and bron.split()[0] not in source_ids:
-                close = difflib.get_close_matches(bron.split()[0], source_ids, n=1)
+                close = difflib.get_close_matches(bron.split()[0], source_ids, n=1, cutoff=0.5)
                 self.add("def_onbekende_bron", line, id=qid, bron=bron.split()[0],
                          suggestie=f" (bedoelt u '{close[0]}'?)" if close else "")
             opt = lambda key: self.text(item, key, where, line, required=False)  # noqa: E731

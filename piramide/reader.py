@@ -431,9 +431,10 @@ def _read_answers(book: Book, q: Questionnaire, m: Measurement) -> list[tuple[st
                 _add(m, "antwoord_weet_niet", title, a.cell, vraag=qid)
             elif a.kind == NVT and not qq.nvt_allowed:
                 options = [o.label for o in q.scale(qq.scale_id).options if o.kind != NVT]
+                criteria = qq.criteria(nvt=False).rstrip(".")
                 _add(m, "antwoord_nvt_niet_toegestaan", title, a.cell, vraag=qid,
-                     criteria=qq.criteria().rstrip(".") or "de vragenlijst staat het niet toe",
-                     keuzes=", ".join(options[:-1]) + " of " + options[-1])
+                     keuzes=", ".join(options[:-1]) + " of " + options[-1],
+                     criteria=f" ({criteria[0].lower()}{criteria[1:]})" if criteria else "")
     if not where:
         _add(m, "geen_vragen", vragenlijst=q.label())
         return []
