@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .findings import Finding, finding
+from .labels import BASES, DOCUMENT
 from .measurement import EMPTY, INVALID, Answer, Measurement
 from .model import NVT, UNKNOWN, VALUE, Indicator, Pillar, Question, Questionnaire
 
 BEHAALD, DEELS, NIET_BEHAALD, ONBEKEND, NVT_STATUS = "behaald", "deels", "niet behaald", "onbekend", "n.v.t."
 MET = (BEHAALD, NVT_STATUS)
+NOT_GIVEN = "niet opgegeven"        # an answer that does not say how it was reached
 STATUSES = (BEHAALD, DEELS, NIET_BEHAALD, ONBEKEND, NVT_STATUS)
 
 
@@ -50,6 +52,15 @@ class PillarResult:
     indicators: list[IndicatorResult]
     answered: int
     total: int
+    bases: dict[str, int] = field(default_factory=dict)   # answered questions per way of reaching them
+
+    @property
+    def on_documents(self) -> float | None:
+        """Share (0..100) of the answered questions that rest on a document; None when no
+        answer says how it was reached (a workbook without that column)."""
+        if not self.answered or not any(self.bases.get(b) for b in BASES):
+            return None
+        return 100.0 * self.bases.get(DOCUMENT, 0) / self.answered
 
 
 @dataclass
@@ -187,11 +198,14 @@ def score(measurement: Measurement, questionnaire: Questionnaire) -> Result:
         stones = [ir.indicator.id for ir in irs if ir.indicator.phase > phase and ir.met]
         ambitie = measurement.ambitie.get(pillar.id)
         all_answers = [a for ir in irs for _, a in ir.answers]
+        answered = [a for a in all_answers if a.kind not in (EMPTY, INVALID)]
+        bases = {b: sum(a.basis == b for a in answered) for b in BASES}
+        bases[NOT_GIVEN] = len(answered) - sum(bases.values())
         pillars.append(PillarResult(
             pillar, phase, q.phase_name(phase), score_pct, progress, next_phase, stones, ambitie,
             (ambitie - phase) if ambitie is not None else None, judgeable,
             _explain(q, phase, irs, judgeable), irs,
-            sum(a.kind not in (EMPTY, INVALID) for a in all_answers), len(all_answers)))
+            len(answered), len(all_answers), bases))
     return Result(q, measurement, pillars, improvements(pillars), findings)
 
 

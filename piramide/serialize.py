@@ -13,7 +13,7 @@ from .scoring import Result
 from .text import display, json_safe
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2          # 2: onderbouwing and geraadpleegd, keuzemenu, handvat details
 SCHEMA_FILE = "uitslag.schema.json"      # shipped in piramide/, validated against in the tests
 
 # One language for keys in JSON, CSV and frames: Dutch, the language of the domain and of the
@@ -57,6 +57,7 @@ def result_to_dict(r: Result) -> dict:
         "datum": _date(m.datum),
         "soort": m.soort,
         "ingevuld_door": m.ingevuld_door,
+        "geraadpleegd": m.geraadpleegd,
         "vragenlijst": {"id": q.id, "versie": q.version, "titel": q.title},
         "bron": {"bestand": display(m.source), "sha256": m.sha256},
         "geldig": r.valid,
@@ -65,18 +66,24 @@ def result_to_dict(r: Result) -> dict:
             "score": _r(p.score), "voortgang_volgende_fase": _r(p.progress), "volgende_fase": p.next_phase,
             "ambitie": p.ambitie, "verschil_met_ambitie": p.gap, "te_beoordelen": p.judgeable,
             "losse_stenen": p.loose_stones, "beantwoord": p.answered, "vragen": p.total,
+            "onderbouwing": dict(p.bases), "op_documenten": _r(p.on_documents),
             "uitleg": p.explanation,
             "indicatoren": [{
                 "id": ir.indicator.id, "naam": ir.indicator.name, "fase": ir.indicator.phase,
-                "status": ir.status, "gemiddelde": _r(ir.mean, 3),
+                "status": ir.status, "gemiddelde": _r(ir.mean, 3), "minimaal": ir.indicator.minimum,
                 "antwoorden": [{"vraag": qq.id, "antwoord": a.label or None, "soort": a.kind, "getypt": a.raw,
-                                "toelichting": a.remark, "cel": f"{a.sheet}!{a.cell}" if a.cell else None}
+                                "toelichting": a.remark, "bepaald": a.basis, "bewijs": a.evidence,
+                                "cel": f"{a.sheet}!{a.cell}" if a.cell else None}
                                for qq, a in ir.answers],
             } for ir in p.indicators],
         } for p in r.pillars],
         "verbeterpunten": [{"pijler": i.pillar.id, "indicator": i.indicator.indicator.id,
                             "fase": i.indicator.indicator.phase, "status": i.indicator.status,
-                            "reden": i.reason, "handvat": i.indicator.indicator.handvat}
+                            "reden": i.reason, "handvat": i.indicator.indicator.handvat,
+                            "eerste_stap": i.indicator.indicator.first_step,
+                            "eigenaar": i.indicator.indicator.owner,
+                            "kleine_gemeente": i.indicator.indicator.small,
+                            "producten": list(i.indicator.indicator.products)}
                            for i in r.improvements],
         "meldingen": [finding_to_dict(f) for f in r.findings],
     }

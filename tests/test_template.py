@@ -69,8 +69,10 @@ def test_structure_locked_but_answers_editable(template_wb):
     assert ws.protection.sheet and not ws.protection.password
     qid, cell = next(answer_cells(ws))
     assert cell.protection.locked is False
-    assert ws.cell(cell.row, cell.column + 1).protection.locked is False   # toelichting
-    assert ws.cell(cell.row, 5).protection.locked is True                  # the question text
+    head = [c.value for c in ws[1]]
+    for title in (L.COL_BASIS, L.COL_EVIDENCE, L.COL_REMARK):                # beside the answer, to fill in
+        assert ws.cell(cell.row, head.index(title) + 1).protection.locked is False, title
+    assert ws.cell(cell.row, head.index("Vraag") + 1).protection.locked is True   # the question text
     front = template_wb[L.SHEET_FRONT]
     assert front.protection.sheet
     assert front["B5"].protection.locked is False and front["A5"].value == "Gemeente"
