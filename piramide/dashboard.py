@@ -149,18 +149,20 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     t0 = legend_row + 2
     split = n_cols // 2 + 1
     ws.merge_range(t0, 0, t0, split - 2, "Score per pijler", fmt["h2"])
-    heads = [("Pijler", split - 1 - 3 * 4), ("Fase", 4), ("Score", 4), ("Ambitie", 4)]
+    heads = [("Pijler", split - 1 - 3 * 4 - 5), ("Fase", 4), ("Score", 4), ("Ambitie", 4), ("Op documenten", 5)]
     spans = []
     c = 0
     for title, span in heads:
         spans.append((c, c + span - 1))
         ws.merge_range(t0 + 1, c, t0 + 1, c + span - 1, title, fmt["head"])
         c += span
+    ws.set_row(t0 + 1, row_height([(title, across(span), 10, True) for title, span in heads]))
     for i, pr in enumerate(r.pillars):
         row = t0 + 2 + i
         vals = [(pr.pillar.name, "cell"), (pr.phase, "cell_c"),
                 ((pr.score / 100) if pr.score is not None else "n.v.t.", "pct"),
-                (pr.ambitie if pr.ambitie else "–", "cell_c")]
+                (pr.ambitie if pr.ambitie else "–", "cell_c"),
+                ((pr.on_documents / 100) if pr.on_documents is not None else "–", "pct")]
         for (a, b), (v, f) in zip(spans, vals):
             ws.merge_range(row, a, row, b, "", fmt[f])
             ws.write(row, a, v, fmt[f])
@@ -183,6 +185,8 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     for i, pr in enumerate(r.pillars):
         row = e0 + 1 + i
         text = f"{pr.pillar.name}: {pr.explanation}"
+        if pr.next_phase is not None and pr.pillar.phase_text(pr.next_phase) and pr.judgeable:
+            text += f" Fase {pr.next_phase} betekent hier: {pr.pillar.phase_text(pr.next_phase).rstrip('.')}."
         ws.merge_range(row, 0, row, n_cols - 1, text, fmt["wrap"])
         ws.set_row(row, row_height([(text, across(n_cols), 10)]))
     foot = e0 + 2 + n
@@ -201,10 +205,21 @@ def _improvements(ws, fmt, r: Result):
              ("Handvat: wat helpt", 50), ("Actiehouder", 16), ("Deadline", 11), ("Status actie", 12)]
     rows = [[i, imp.pillar.name, imp.indicator.indicator.phase,
              f"{imp.indicator.indicator.id} {imp.indicator.indicator.name}", imp.indicator.status, imp.reason,
-             imp.indicator.indicator.handvat, None, None, None] for i, imp in enumerate(r.improvements, 1)]
+             handvat_text(imp.indicator.indicator), None, None, None] for i, imp in enumerate(r.improvements, 1)]
     table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell", "cell", "cell", "cell", "input", "input_date", "input"])
     if not rows:
         ws.write_string(1, 1, "Geen verbeterpunten: alle pijlers staan in de hoogste fase.", fmt["sub"])
+
+
+def handvat_text(ind) -> str:
+    """The handvat with what makes it usable: a first step, an owner, the variant for a small
+    gemeente, the existing products (each on its own line, where the definition has it)."""
+    parts = [ind.handvat]
+    for label, text in (("Eerste stap", ind.first_step), ("Eigenaar", ind.owner), ("Kleine gemeente", ind.small),
+                        ("Gebruik", "; ".join(ind.products))):
+        if text:
+            parts.append(f"{label}: {text}")
+    return "\n".join(parts)
 
 
 def _indicators(wb, ws, fmt, r: Result):
@@ -226,17 +241,18 @@ def _indicators(wb, ws, fmt, r: Result):
 
 def _answers(ws, fmt, r: Result):
     q = r.questionnaire
-    heads = [("ID", 7), ("Pijler", 6), ("Indicator", 8), ("Vraag", 56), ("Antwoord", 10), ("Zoals ingevuld", 12),
-             ("Toelichting", 40), ("Cel", 12)]
+    heads = [("ID", 7), ("Indicator", 8), ("Vraag", 44), ("Antwoord", 10), ("Zoals ingevuld", 11),
+             ("Hoe bepaald", 11), ("Bewijs (vindplaats)", 22), ("Toelichting", 32), ("Cel", 11)]
     rows = []
     for pr in r.pillars:
         for ir in pr.indicators:
             for qq, a in ir.answers:
-                rows.append([qq.id, pr.pillar.id, ir.indicator.id, qq.text,
-                             a.label or ("leeg" if a.kind == "leeg" else "ongeldig"), a.raw, a.remark,
-                             f"{a.sheet}!{a.cell}" if a.cell else "niet gevonden"])
-    rows.sort(key=lambda x: [i for i, qq in enumerate(q.questions) if qq.id == x[0]][0])
-    table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell_c", "cell", "cell_c", "cell_c", "cell", "cell"])
+                rows.append([qq.id, ir.indicator.id, qq.text,
+                             a.label or ("leeg" if a.kind == "leeg" else "ongeldig"), a.raw, a.basis or "–",
+                             a.evidence, a.remark, f"{a.sheet}!{a.cell}" if a.cell else "niet gevonden"])
+    order = {qq.id: i for i, qq in enumerate(q.questions)}
+    rows.sort(key=lambda x: order[x[0]])
+    table(ws, fmt, heads, rows, ["cell_c", "cell_c", "cell", "cell_c", "cell_c", "cell_c", "cell", "cell", "cell"])
 
 
 def _about(ws, fmt, r: Result):
@@ -246,7 +262,8 @@ def _about(ws, fmt, r: Result):
     ws.write_string(0, 0, "Over dit dashboard", fmt["title"])
     lines = [
         ("Gemeente", m.gemeente), ("Datum meting", _fmt_date(m.datum)), ("Soort meting", m.soort or "onbekend"),
-        ("Ingevuld door", m.ingevuld_door), ("Vragenlijst", f"{q.title}, id {q.id}, versie {q.version}"),
+        ("Ingevuld door", m.ingevuld_door), ("Geraadpleegd", m.geraadpleegd or "niet opgegeven"),
+        ("Vragenlijst", f"{q.title}, id {q.id}, versie {q.version}"),
         ("Over de vragenlijst", q.note),
         ("Bronbestand", for_file(Path(m.source).name)), ("SHA-256 bronbestand", m.sha256),
         ("Gemaakt op", f"{dt.datetime.now():%d-%m-%Y %H:%M}"), ("Gemaakt met", f"piramide {__version__}"),
@@ -256,6 +273,9 @@ def _about(ws, fmt, r: Result):
                  "nog niet gehaald is. Gehaalde indicatoren boven die fase heten losse stenen."),
         ("Score", "Het gemiddelde van de toepasselijke vragen van de pijler, als percentage. De voortgang naar de "
                   "volgende fase is het deel van de indicatoren van die fase dat gehaald is."),
+        ("Onderbouwing", "Per antwoord staat op het blad Antwoorden hoe het is bepaald (document, gesprek of "
+                         "inschatting) en waar het bewijs ligt. 'Op documenten' op het Dashboard is het deel van de "
+                         "beantwoorde vragen van een pijler dat op een document rust."),
         ("Herleidbaarheid", "Blad Indicatoren: de antwoorden achter elke status. Blad Antwoorden: de cel waar elk "
                             "antwoord stond. Blad Meldingen: wat er aan de invoer opviel."),
     ]

@@ -39,6 +39,8 @@ REMARKS = {
     "CO-03": "Woordvoering gaat nu via de politie; eigen lijn in voorbereiding.",
 }
 NVT_REMARK = "Geen vergunningen in risicobranches afgegeven."
+CONSULTED = ["OOV, HR/P&O, vergunningen, griffie",
+             "OOV, HR/P&O, vergunningen, burgerzaken, communicatie, informatiebeveiliging, griffie"]
 STONE_REMARK = "Medewerkersonderzoek najaar 2025."
 
 
@@ -69,9 +71,9 @@ def example_measurements(q: Questionnaire) -> list[Measurement]:
     top = q.top_phase
     pillars = list(q.pillars)
     out = []
-    for datum, soort, phases in MEASUREMENTS:
+    for n, (datum, soort, phases) in enumerate(MEASUREMENTS):
         m = Measurement(gemeente=GEMEENTE, regio=REGIO, datum=datum, soort=soort,
-                        ingevuld_door="J. de Vries (OOV-adviseur) met RIEC",
+                        ingevuld_door="J. de Vries (OOV-adviseur) met RIEC", geraadpleegd=CONSULTED[n % 2],
                         ambitie={p.id: max(1, min(AMBITIE[i % len(AMBITIE)], top)) for i, p in enumerate(pillars)})
         for pi, p in enumerate(pillars):
             target = _target(phases, pi, top)
@@ -88,10 +90,22 @@ def example_measurements(q: Questionnaire) -> list[Measurement]:
                     else:
                         role = "ja" if r < 0.2 else ("deels" if r < 0.4 else "nee")
                     label = roles(q.scale(qq.scale_id))[role]
-                    m.answers[qq.id] = Answer(qq.id, "", label, remark=REMARKS.get(qq.id, ""))
+                    basis, evidence = _evidence(role, r, datum.year, n)
+                    m.answers[qq.id] = Answer(qq.id, "", label, remark=REMARKS.get(qq.id, ""), basis=basis,
+                                              evidence=evidence)
         _apply_story(q, m, soort)
         out.append(m)
     return out
+
+
+def _evidence(role: str, r: float, year: int, n: int) -> tuple[str, str]:
+    """How an answer was reached: a ja mostly from a document (more so a year later), the
+    rest from a conversation or an estimate; a document has a place to find it."""
+    if role == "ja" and r < 0.55 + 0.25 * n:
+        return "document", f"Zaaknummer {year}-{int(r * 9000) + 1000}, map OOV"
+    if role == "weet niet":
+        return "", ""
+    return ("gesprek", "") if r < 0.8 else ("inschatting", "")
 
 
 def _apply_story(q: Questionnaire, m: Measurement, soort: str) -> None:
@@ -105,11 +119,13 @@ def _apply_story(q: Questionnaire, m: Measurement, soort: str) -> None:
 
     # A question that does not apply (no coffeeshops or seks branch): the first question of the
     # first phase-2 indicator of the third pillar, when its scale has n.v.t.
+    # Only a question whose definition allows n.v.t. gets it.
     p = pillars[min(2, len(pillars) - 1)]
     ind = next((i for i in by_phase(p) if i.phase == min(2, q.top_phase)), None)
-    qs = q.questions_of(ind.id) if ind else []
+    qs = [qq for qq in (q.questions_of(ind.id) if ind else []) if qq.nvt_allowed]
     if qs and roles(q.scale(qs[0].scale_id))["n.v.t."]:
-        m.answers[qs[0].id] = Answer(qs[0].id, "", roles(q.scale(qs[0].scale_id))["n.v.t."], remark=NVT_REMARK)
+        m.answers[qs[0].id] = Answer(qs[0].id, "", roles(q.scale(qs[0].scale_id))["n.v.t."], remark=NVT_REMARK,
+                                     basis="document", evidence="Vergunningenregister")
     last = pillars[-1]
     if soort == "vervolgmeting":
         # A staff survey was held before the foundations were laid: a loose stone, the last

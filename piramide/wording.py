@@ -111,4 +111,11 @@ def status_rule(q: Questionnaire) -> str:
             f"{unknown}; deels: gemiddelde boven 0; anders niet behaald")
     if nvt:
         text += f"; n.v.t.: alle vragen {nvt}"
-    return text.rstrip(".") + ". Een indicator telt als gehaald bij behaald" + (" of n.v.t." if nvt else ".")
+    text = text.rstrip(".") + ". Een indicator telt als gehaald bij behaald" + (" of n.v.t." if nvt else "")
+    if any(i.minimum for i in q.indicators):
+        text += (". Een keuzemenu-indicator (minimaal k) is behaald zodra k toepasselijke antwoorden "
+                 f"{full} zijn (of alle, als er minder dan k toepassen)")
+    if nvt and any(not qq.nvt_allowed for qq in q.questions):
+        text += (f". Waar een vraag {nvt} niet toestaat, telt dat antwoord als ongeldig: niet beantwoord, "
+                 "en een fout in de meldingen")
+    return text + "."
