@@ -32,11 +32,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "def_fasen_volgorde": (FOUT, "de fasen moeten genummerd zijn 1, 2, 3 … zonder gaten; gevonden: {nummers}."),
     "def_aantal_vragen": (FOUT, "de definitie belooft {verwacht} vragen (aantal_vragen) maar bevat er {gevonden}. Pas 'aantal_vragen' of de vragen aan."),
     "def_vervangt_onbekend": (FOUT, "{soort} '{id}' vervangt '{oud}', maar dat id staat niet in de eerdere versie {vorige}. Controleer 'vervangt'."),
+    "def_pijler_fasen": (FOUT, "pijler '{pijler}' beschrijft {gevonden} fasen in 'fasen', maar de definitie heeft er {fasen}. Geef één beschrijving per fase, de laagste eerst."),
+    "def_minimaal": (FOUT, "indicator '{id}' vraagt minimaal {minimaal} keer ja, maar heeft maar {vragen} vragen. Verlaag 'minimaal' of voeg vragen toe."),
+    "def_onbekende_bron": (FOUT, "vraag '{id}' noemt bron '{bron}', die niet bij [[bronnen]] staat{suggestie}. Voeg de bron toe of verbeter de verwijzing."),
     "def_leeg": (FOUT, "de definitie bevat geen {soort}. Voeg ze toe."),
     # --- reading a filled workbook --------------------------------------------------------
     "antwoord_ongeldig": (FOUT, "'{waarde}' is geen geldig antwoord op vraag {vraag}; kies {keuzes}."),
     "antwoord_foutwaarde": (FOUT, "de cel bevat de foutwaarde {waarde} in plaats van een antwoord op vraag {vraag}. "
                                   "Typ het antwoord zelf in of herstel de formule."),
+    "antwoord_nvt_niet_toegestaan": (FOUT, "vraag {vraag} is beantwoord met n.v.t., maar n.v.t. kan bij deze vraag niet; het telt als niet beantwoord. Kies {keuzes}{criteria}."),
+    "bepaald_onbekend": (WAARSCHUWING, "'{waarde}' bij vraag {vraag} zegt niet hoe het antwoord is bepaald; kies {keuzes}. Het antwoord telt niet als onderbouwd met een document."),
     "antwoord_leeg": (WAARSCHUWING, "vraag {vraag} is niet beantwoord. Vul een antwoord in (of n.v.t.); een leeg antwoord telt als niet behaald."),
     "antwoord_weet_niet": (WAARSCHUWING, "vraag {vraag} is beantwoord met 'weet niet': een kennisleemte. Zoek het antwoord uit voor de volgende meting."),
     "antwoord_formule_zonder_waarde": (FOUT, "het antwoord op vraag {vraag} is een formule zonder opgeslagen uitkomst. Open het bestand in Excel of LibreOffice, sla het op en probeer opnieuw."),

@@ -7,6 +7,7 @@ SHEET_FRONT = "Voorblad"
 SHEET_QUESTIONS = "Vragen"
 SHEET_OVERVIEW = "Overzicht"
 SHEET_CALC = "Berekening"
+SHEET_TERMS = "Begrippen"
 SHEET_LISTS = "Lijsten"
 SHEET_INFO = "_piramide"
 
@@ -17,6 +18,7 @@ META = {
     "datum": "Datum meting",
     "soort": "Soort meting",
     "ingevuld_door": "Ingevuld door",
+    "geraadpleegd": "Geraadpleegd (functies en afdelingen)",
 }
 META_ALIASES = {
     "gemeente": ["gemeentenaam", "naam gemeente"],
@@ -24,6 +26,8 @@ META_ALIASES = {
     "datum": ["datum", "meetdatum", "datum van meting"],
     "soort": ["soort", "type meting"],
     "ingevuld_door": ["ingevuld", "invuller", "adviseur"],
+    "geraadpleegd": ["geraadpleegd", "geraadpleegde functies", "geraadpleegde afdelingen", "gesproken met",
+                     "betrokken afdelingen"],
 }
 AMBITIE_PREFIX = "Ambitie: "
 SOORTEN = ["0-meting", "vervolgmeting"]
@@ -35,6 +39,18 @@ COL_REMARK = "Toelichting"
 ID_ALIASES = ["id", "vraag-id", "vraagid", "nr", "nummer", "vraagnummer"]
 ANSWER_ALIASES = ["antwoord", "antwoorden", "score"]
 REMARK_ALIASES = ["toelichting", "opmerking", "opmerkingen", "toelichting antwoord", "uw toelichting"]
+COL_BASIS = "Hoe bepaald"
+COL_EVIDENCE = "Bewijs (vindplaats)"
+BASIS_ALIASES = ["hoe bepaald", "bepaald via", "hoe vastgesteld", "onderbouwing", "grondslag"]
+EVIDENCE_ALIASES = ["bewijs (vindplaats)", "bewijs", "vindplaats", "bewijsstuk", "bewijs / vindplaats",
+                    "bewijs en vindplaats"]
+# How an answer was reached, from firm to soft, and the ways people write it.
+DOCUMENT, GESPREK, INSCHATTING = "document", "gesprek", "inschatting"
+BASES = [DOCUMENT, GESPREK, INSCHATTING]
+BASIS_FORMS = {"document": DOCUMENT, "documenten": DOCUMENT, "doc": DOCUMENT, "stuk": DOCUMENT,
+               "documentstudie": DOCUMENT, "gesprek": GESPREK, "gesprekken": GESPREK, "interview": GESPREK,
+               "interviews": GESPREK, "mondeling": GESPREK, "inschatting": INSCHATTING,
+               "schatting": INSCHATTING, "ingeschat": INSCHATTING, "eigen inschatting": INSCHATTING}
 
 # Info sheet keys.
 INFO_ID = "vragenlijst_id"

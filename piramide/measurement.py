@@ -21,6 +21,8 @@ class Answer:
     remark: str = ""            # toelichting
     sheet: str = ""
     cell: str = ""
+    basis: str = ""             # how the answer was reached: one of labels.BASES, or as typed
+    evidence: str = ""          # where the evidence is (document, vindplaats)
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Measurement:
     datum: dt.date | None = None
     soort: str = ""
     ingevuld_door: str = ""
+    geraadpleegd: str = ""      # the functions and departments consulted
     ambitie: dict[str, int] = field(default_factory=dict)
     questionnaire_id: str = ""
     questionnaire_version: str = ""

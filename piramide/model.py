@@ -39,6 +39,10 @@ class Pillar:
     id: str
     name: str
     description: str = ""
+    phase_texts: tuple[str, ...] = ()   # what each phase means for this pillar, phase 1 first
+
+    def phase_text(self, number: int) -> str:
+        return self.phase_texts[number - 1] if 0 < number <= len(self.phase_texts) else ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,12 @@ class Indicator:
     meaning: str = ""
     handvat: str = ""
     replaces: tuple[str, ...] = ()
+    theme: str = ""
+    minimum: int | None = None          # keuzemenu: met when at least this many questions are ja
+    first_step: str = ""
+    owner: str = ""
+    small: str = ""                     # the variant for a small gemeente
+    products: tuple[str, ...] = ()      # existing products to use
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,51 @@ class Question:
     source: str = ""
     section: str = ""
     replaces: tuple[str, ...] = ()
+    ja_when: str = ""
+    deels_when: str = ""
+    nvt_when: str = ""
+
+    @property
+    def nvt_allowed(self) -> bool:
+        """A question with answer criteria allows n.v.t. only where they say when; one
+        without criteria (definitions before 2.0, a RIEC's own) allows it as before."""
+        return bool(self.nvt_when) or not (self.ja_when or self.deels_when)
+
+    def criteria(self, nvt: bool = True) -> str:
+        """The criteria as one Dutch line for beside the question (each is written as the
+        clause that follows "als"); `nvt=False` leaves out what it says of n.v.t."""
+        parts = []
+        if self.ja_when:
+            parts.append(f"Ja als {_lower_first(self.ja_when)}")
+        if self.deels_when:
+            parts.append(f"deels als {_lower_first(self.deels_when)}")
+        if nvt and self.nvt_when:
+            parts.append(f"n.v.t. alleen als {_lower_first(self.nvt_when)}")
+        elif nvt and parts:
+            parts.append("n.v.t. kan hier niet")
+        return "; ".join(p.rstrip(". ") for p in parts) + ("." if parts else "")
+
+
+def _lower_first(text: str) -> str:
+    text = text.strip()
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    year: int | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    explanation: str
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +131,8 @@ class Questionnaire:
     indicators: tuple[Indicator, ...]
     questions: tuple[Question, ...]
     path: str = ""
+    sources: tuple[Source, ...] = ()
+    terms: tuple[Term, ...] = ()
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
@@ -122,6 +179,15 @@ class Questionnaire:
 
     def pillar_of(self, question: Question) -> Pillar:
         return self.pillar(self.indicator(question.indicator_id).pillar_id)
+
+    def source_title(self, bron: str) -> str:
+        """A question's `bron` ("003 §2.5") as a reader cites it: the source's title, then the
+        place; a bron without a declared source stays as written."""
+        ident, _, place = bron.strip().partition(" ")
+        src = next((s for s in self.sources if s.id == ident), None)
+        if src is None:
+            return bron
+        return f"{src.title}, {place.strip()}" if place.strip() else src.title
 
     def label(self) -> str:
         return f"{self.title} (versie {self.version})"

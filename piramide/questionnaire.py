@@ -17,20 +17,26 @@ from pathlib import Path
 
 from .errors import QuestionnaireError
 from .findings import Finding, finding, has_errors
-from .model import NVT, UNKNOWN, VALUE, Indicator, Option, Phase, Pillar, Question, Questionnaire, Scale
+from .model import (NVT, UNKNOWN, VALUE, Indicator, Option, Phase, Pillar, Question, Questionnaire, Scale,
+                    Source, Term)
 
 DEFAULT = "piramide-fitte-gemeenten"
 
 _TOP_KEYS = {"id", "versie", "titel", "toelichting", "aantal_vragen", "standaard_schaal",
-             "fasen", "pijlers", "schalen", "indicatoren", "vragen", "vervangt_versie"}
+             "fasen", "pijlers", "schalen", "indicatoren", "vragen", "vervangt_versie", "bronnen", "begrippen"}
 _KEYS = {
     "fasen": {"nummer", "naam", "beschrijving"},
-    "pijlers": {"id", "naam", "beschrijving"},
+    "pijlers": {"id", "naam", "beschrijving", "fasen"},
     "schalen": {"id", "naam", "antwoorden"},
     "antwoorden": {"label", "waarde", "soort", "synoniemen"},
-    "indicatoren": {"id", "pijler", "fase", "naam", "betekenis", "handvat", "vervangt"},
-    "vragen": {"id", "indicator", "vraag", "hulp", "schaal", "bron", "sectie", "vervangt"},
+    "indicatoren": {"id", "pijler", "fase", "naam", "thema", "betekenis", "handvat", "eerste_stap", "eigenaar",
+                    "klein", "producten", "minimaal", "vervangt"},
+    "vragen": {"id", "indicator", "vraag", "hulp", "ja_als", "deels_als", "nvt_als", "schaal", "bron", "sectie",
+               "vervangt"},
+    "bronnen": {"id", "titel", "jaar", "adres"},
+    "begrippen": {"term", "uitleg", "bron"},
 }
+_KEY_VALUE = re.compile(r'^\s*([A-Za-z_]+)\s*=\s*"?(.*?)"?\s*(?:#.*)?$')
 
 
 def builtin_dir() -> Traversable:
@@ -151,16 +157,20 @@ class _Validator:
         self.fname = fname
         self.lines = text.splitlines()
         self.findings: list[Finding] = []
+        self._where: dict[tuple[str, str], int] | None = None
 
     def line_of(self, key: str, value) -> int | None:
-        """The line where `key = value` stands, so a RIEC editor can find the place."""
+        """The line where `key = value` stands, so a RIEC editor can find the place. The index
+        of all such lines is built once, on the first call: a valid definition never pays."""
         if value is None:
             return None
-        pat = re.compile(rf'^\s*{re.escape(key)}\s*=\s*"?{re.escape(str(value))}"?\s*(#.*)?$')
-        for n, line in enumerate(self.lines, 1):
-            if pat.match(line):
-                return n
-        return None
+        if self._where is None:
+            self._where = {}
+            for n, line in enumerate(self.lines, 1):
+                m = _KEY_VALUE.match(line)
+                if m:
+                    self._where.setdefault((m.group(1), m.group(2)), n)
+        return self._where.get((key, str(value)))
 
     def add(self, code: str, line: int | None = None, **ctx):
         self.findings.append(finding(code, file=self.fname, line=line, **ctx))
@@ -224,17 +234,24 @@ class _Validator:
         note = self.text(data, "toelichting", "de definitie", None, required=False)
 
         phases = self._phases(self.table_list(data, "fasen"))
-        pillars = self._pillars(self.table_list(data, "pijlers"))
+        sources = self._sources(data)
+        terms = self._terms(data)
+        pillars = self._pillars(self.table_list(data, "pijlers"), len(phases))
         scales = self._scales(self.table_list(data, "schalen"))
         default_scale = data.get("standaard_schaal") or (scales[0].id if scales else "")
         indicators = self._indicators(self.table_list(data, "indicatoren"), pillars, phases)
-        questions = self._questions(self.table_list(data, "vragen"), indicators, scales, default_scale)
+        questions = self._questions(self.table_list(data, "vragen"), indicators, scales, default_scale, sources)
 
         # Structure: every indicator has questions; every pillar has indicators in every phase.
-        asked = {q.indicator_id for q in questions}
+        asked: dict[str, int] = {}
+        for qq in questions:
+            asked[qq.indicator_id] = asked.get(qq.indicator_id, 0) + 1
         for ind in indicators:
             if ind.id not in asked:
                 self.add("def_indicator_zonder_vragen", self.line_of("id", ind.id), id=ind.id)
+            elif ind.minimum is not None and ind.minimum > asked[ind.id]:
+                self.add("def_minimaal", self.line_of("id", ind.id), id=ind.id, minimaal=ind.minimum,
+                         vragen=asked[ind.id])
         phase_numbers = [p.number for p in phases]
         for pil in pillars:
             have = {i.phase for i in indicators if i.pillar_id == pil.id}
@@ -252,7 +269,8 @@ class _Validator:
         if has_errors(self.findings):
             return None
         return Questionnaire(qid, version, title, note, tuple(phases), tuple(pillars), tuple(scales),
-                             tuple(indicators), tuple(questions), path=self.fname)
+                             tuple(indicators), tuple(questions), path=self.fname,
+                             sources=tuple(sources), terms=tuple(terms))
 
     def _phases(self, items: list[dict]) -> list[Phase]:
         out = []
@@ -271,15 +289,27 @@ class _Validator:
             self.add("def_fasen_volgorde", None, nummers=", ".join(map(str, numbers)))
         return out
 
-    def _pillars(self, items: list[dict]) -> list[Pillar]:
+    def text_list(self, item: dict, key: str, where: str, line) -> tuple[str, ...]:
+        val = item.get(key, [])
+        if isinstance(val, str):
+            val = [val]
+        if not isinstance(val, list) or not all(isinstance(x, str) for x in val):
+            self.add("def_veld_type", line, waar=where, veld=key, soort='een lijst van teksten, zoals ["…", "…"]')
+            return ()
+        return tuple(x.strip() for x in val)
+
+    def _pillars(self, items: list[dict], n_phases: int) -> list[Pillar]:
         out = []
         for n, item in enumerate(items, 1):
             line = self.line_of("id", item.get("id"))
             where = f"pijler {item.get('id') or n}"
             self.unknown_keys(item, _KEYS["pijlers"], where, line)
             pid = self.text(item, "id", where, line)
+            texts = self.text_list(item, "fasen", where, line)
+            if texts and len(texts) != n_phases:
+                self.add("def_pijler_fasen", line, pijler=pid, gevonden=len(texts), fasen=n_phases)
             out.append(Pillar(pid, self.text(item, "naam", where, line),
-                              self.text(item, "beschrijving", where, line, required=False)))
+                              self.text(item, "beschrijving", where, line, required=False), texts))
         self.dupes([(p.id, None) for p in out], "pijler")
         return out
 
@@ -342,15 +372,60 @@ class _Validator:
                 phase = 0
             elif phase not in phase_nums:
                 self.add("def_onbekende_fase", line, id=iid, fase=phase, keuzes=", ".join(map(str, phase_nums)))
+            minimum = item.get("minimaal")
+            if minimum is not None and (not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 1):
+                self.add("def_veld_type", line, waar=where, veld="minimaal", soort="een geheel getal van 1 of meer")
+                minimum = None
+            opt = lambda key: self.text(item, key, where, line, required=False)  # noqa: E731
             out.append(Indicator(iid, pillar, phase if isinstance(phase, int) else 0,
-                                 self.text(item, "naam", where, line),
-                                 self.text(item, "betekenis", where, line, required=False),
+                                 self.text(item, "naam", where, line), opt("betekenis"),
                                  self.text(item, "handvat", where, line),
-                                 self.id_list(item, where, line)))
+                                 self.id_list(item, where, line), opt("thema"), minimum, opt("eerste_stap"),
+                                 opt("eigenaar"), opt("klein"), self.text_list(item, "producten", where, line)))
         self.dupes([(i.id, None) for i in out], "indicator")
         return out
 
-    def _questions(self, items, indicators, scales, default_scale) -> list[Question]:
+    def _sources(self, data: dict) -> list[Source]:
+        out = []
+        for n, item in enumerate(data.get("bronnen", []) if isinstance(data.get("bronnen"), list) else [], 1):
+            if not isinstance(item, dict):
+                continue
+            line = self.line_of("id", item.get("id"))
+            where = f"bron {item.get('id') or n}"
+            self.unknown_keys(item, _KEYS["bronnen"], where, line)
+            year = item.get("jaar")
+            if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+                self.add("def_veld_type", line, waar=where, veld="jaar", soort="een jaartal")
+                year = None
+            out.append(Source(self.text(item, "id", where, line), self.text(item, "titel", where, line), year,
+                              self.text(item, "adres", where, line, required=False)))
+        if "bronnen" in data and not isinstance(data["bronnen"], list):
+            self.add("def_veld_type", None, waar="de definitie", veld="bronnen", soort="een lijst [[bronnen]]")
+        self.dupes([(x.id, None) for x in out], "bron")
+        return out
+
+    def _terms(self, data: dict) -> list[Term]:
+        out = []
+        items = data.get("begrippen", [])
+        if not isinstance(items, list):
+            self.add("def_veld_type", None, waar="de definitie", veld="begrippen", soort="een lijst [[begrippen]]")
+            return []
+        for n, item in enumerate(items, 1):
+            if not isinstance(item, dict):
+                continue
+            line = self.line_of("term", item.get("term"))
+            where = f"begrip {item.get('term') or n}"
+            self.unknown_keys(item, _KEYS["begrippen"], where, line)
+            out.append(Term(self.text(item, "term", where, line), self.text(item, "uitleg", where, line),
+                            self.text(item, "bron", where, line, required=False)))
+        seen: set[str] = set()
+        for t in out:
+            if t.term.lower() in seen:
+                self.add("def_dubbel_id", self.line_of("term", t.term), soort="begrip", id=t.term)
+            seen.add(t.term.lower())
+        return out
+
+    def _questions(self, items, indicators, scales, default_scale, sources) -> list[Question]:
         ind_ids = [i.id for i in indicators]
         scale_ids = [s.id for s in scales]
         out = []
@@ -371,11 +446,18 @@ class _Validator:
             scale = item.get("schaal", default_scale)
             if scale not in scale_ids:
                 self.add("def_onbekende_schaal", line, id=qid, schaal=scale, keuzes=", ".join(scale_ids))
-            out.append(Question(qid, str(ind), self.text(item, "vraag", where, line),
-                                self.text(item, "hulp", where, line, required=False), str(scale),
-                                self.text(item, "bron", where, line),
-                                self.text(item, "sectie", where, line, required=False),
-                                self.id_list(item, where, line)))
+            bron = self.text(item, "bron", where, line)
+            source_ids = [x.id for x in sources]
+            if bron and sources and bron.split()[0] not in source_ids:
+                close = difflib.get_close_matches(bron.split()[0], source_ids, n=1, cutoff=0.5)
+                self.add("def_onbekende_bron", line, id=qid, bron=bron.split()[0],
+                         suggestie=f" (bedoelt u '{close[0]}'?)" if close else "")
+            opt = lambda key: self.text(item, key, where, line, required=False)  # noqa: E731
+            ja_when, deels_when, nvt_when = opt("ja_als"), opt("deels_als"), opt("nvt_als")
+            if (deels_when or nvt_when) and not ja_when:
+                self.add("def_veld_ontbreekt", line, waar=where, veld="ja_als")
+            out.append(Question(qid, str(ind), self.text(item, "vraag", where, line), opt("hulp"), str(scale),
+                                bron, opt("sectie"), self.id_list(item, where, line), ja_when, deels_when, nvt_when))
         self.dupes([(q.id, None) for q in out], "vraag")
         return out
 

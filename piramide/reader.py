@@ -13,7 +13,7 @@ import io
 import re
 import warnings
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from .findings import finding
 from .errors import InputError, ReadError
 from .gate import check_bytes, read_checked
 from .measurement import EMPTY, INVALID, Measurement
-from .model import UNKNOWN, Questionnaire
+from .model import NVT, UNKNOWN, Questionnaire
 from .output import OUTPUT_MARK
 
 _ID_LIKE = re.compile(r"^[A-Za-z]{1,6}-?\d{1,4}[A-Za-z]?$")
@@ -339,9 +339,10 @@ def _read_info(info, q: Questionnaire, m: Measurement):
              geladen=f"versie {q.version}")
 
 
-def _header(row: tuple) -> tuple[int, int, int | None] | None:
-    """Column indexes of id, answer and remark when this row is a question-table header."""
-    id_col = ans_col = rem_col = None
+def _header(row: tuple) -> tuple[int, int, int | None, int | None, int | None] | None:
+    """Column indexes of id, answer, remark, basis and evidence when this row is a
+    question-table header (the last three may be missing)."""
+    id_col = ans_col = rem_col = basis_col = ev_col = None
     for c, v in enumerate(row):
         if not isinstance(v, str) or len(v) > 40:
             continue
@@ -352,9 +353,17 @@ def _header(row: tuple) -> tuple[int, int, int | None] | None:
             ans_col = c
         elif rem_col is None and key in L.REMARK_ALIASES:
             rem_col = c
+        elif basis_col is None and key in L.BASIS_ALIASES:
+            basis_col = c
+        elif ev_col is None and key in L.EVIDENCE_ALIASES:
+            ev_col = c
     if id_col is not None and ans_col is not None:
-        return id_col, ans_col, rem_col
+        return id_col, ans_col, rem_col, basis_col, ev_col
     return None
+
+
+def _cell(row: tuple, col: int | None) -> str:
+    return " ".join(cell_text(row[col]).split()) if col is not None and col < len(row) else ""
 
 
 def _holds_questions(rows, q: Questionnaire) -> bool:
@@ -385,7 +394,7 @@ def _read_answers(book: Book, q: Questionnaire, m: Measurement) -> list[tuple[st
                     continue
             if cols is None or not qid:
                 continue
-            id_col, ans_col, rem_col = cols
+            id_col, ans_col, rem_col, basis_col, ev_col = cols
             if not q.has_question(qid):
                 if _ID_LIKE.match(qid):
                     _add(m, "vraag_onbekend", title, cell_ref(r, id_col), vraag=raw_id.strip(),
@@ -400,6 +409,15 @@ def _read_answers(book: Book, q: Questionnaire, m: Measurement) -> list[tuple[st
             remark = cell_text(row[rem_col]) if rem_col is not None and rem_col < len(row) else ""
             qq = q.question(qid)
             a = normalize(q.scale(qq.scale_id), qid, value, remark.strip(), title, cell_ref(r, ans_col))
+            basis = _cell(row, basis_col)
+            if basis and basis_col is not None:
+                known = L.BASIS_FORMS.get(L.norm(basis))
+                if known is None and not is_error_value(row[basis_col]):
+                    _add(m, "bepaald_onbekend", title, cell_ref(r, basis_col), waarde=basis, vraag=qid,
+                         keuzes=", ".join(L.BASES[:-1]) + " of " + L.BASES[-1])
+                a = replace(a, basis=known or basis, evidence=_cell(row, ev_col))
+            elif ev_col is not None:
+                a = replace(a, evidence=_cell(row, ev_col))
             m.answers[qid] = a
             if is_error_value(value):
                 _add(m, "antwoord_foutwaarde", title, a.cell, waarde=cell_text(value).strip(), vraag=qid)
@@ -411,6 +429,12 @@ def _read_answers(book: Book, q: Questionnaire, m: Measurement) -> list[tuple[st
                      keuzes=choices.rsplit(", ", 1)[0] + " of " + choices.rsplit(", ", 1)[-1])
             elif a.kind == UNKNOWN:
                 _add(m, "antwoord_weet_niet", title, a.cell, vraag=qid)
+            elif a.kind == NVT and not qq.nvt_allowed:
+                options = [o.label for o in q.scale(qq.scale_id).options if o.kind != NVT]
+                criteria = qq.criteria(nvt=False).rstrip(".")
+                _add(m, "antwoord_nvt_niet_toegestaan", title, a.cell, vraag=qid,
+                     keuzes=", ".join(options[:-1]) + " of " + options[-1],
+                     criteria=f" ({criteria[0].lower()}{criteria[1:]})" if criteria else "")
     if not where:
         _add(m, "geen_vragen", vragenlijst=q.label())
         return []
@@ -538,7 +562,7 @@ def _read_meta(book: Book, q: Questionnaire, m: Measurement) -> list:
     (a formula without a stored result, or really empty: the caller decides which)."""
     found = _meta_hits(book, q)
     empties = []
-    for key in ("gemeente", "datum", "regio", "soort", "ingevuld_door"):
+    for key in ("gemeente", "datum", "regio", "soort", "ingevuld_door", "geraadpleegd"):
         veld = L.META[key]
         value, sheet, r, c, reported = _meta_value(m, key, found, book, q, veld)
         if reported:
@@ -546,7 +570,7 @@ def _read_meta(book: Book, q: Questionnaire, m: Measurement) -> list:
         if is_error_value(value):
             _add(m, "meta_foutwaarde", sheet, cell_ref(r, c), veld=veld, waarde=cell_text(value).strip())
             continue
-        if key in ("gemeente", "regio", "ingevuld_door"):
+        if key in ("gemeente", "regio", "ingevuld_door", "geraadpleegd"):
             setattr(m, key, " ".join(cell_text(value).split()))
         if key in ("gemeente", "datum") and (value is None or not cell_text(value).strip()):
             if sheet:

@@ -6,7 +6,7 @@ Pure functions: nothing here knows of files or Excel. The fill-in workbook's liv
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .findings import Finding, finding
 from .measurement import EMPTY, INVALID, Answer, Measurement
@@ -29,7 +29,8 @@ class IndicatorResult:
         return self.status in MET
 
     def gaps(self) -> list[tuple[Question, Answer]]:
-        """The answers that keep this indicator from being behaald."""
+        """The answers that keep this indicator from being behaald (of a keuzemenu: the
+        options not yet taken)."""
         return [(q, a) for q, a in self.answers if a.kind != NVT and a.value != 1.0]
 
 
@@ -98,19 +99,30 @@ def _missing(question: Question) -> Answer:
     return Answer(question.id, EMPTY)
 
 
-def indicator_status(answers: list[Answer]) -> tuple[str, float | None]:
-    """Status and mean value of one indicator from its answers (design notes, exactly)."""
+def indicator_status(answers: list[Answer], minimum: int | None = None) -> tuple[str, float | None]:
+    """Status and mean value of one indicator from its answers (design notes, exactly).
+    A keuzemenu indicator (`minimum` k) needs k ja of its applicable answers, or all of them
+    when fewer than k apply; without k every applicable answer must be ja."""
     applicable = [a for a in answers if a.kind != NVT]
     if not applicable:
         return NVT_STATUS, None
     values = [a.value if a.kind == VALUE and a.value is not None else 0.0 for a in applicable]
     mean = sum(values) / len(values)
-    is_ja = [a.kind == VALUE and a.value == 1.0 for a in applicable]
-    if all(is_ja):
+    needed = len(applicable) if minimum is None else min(minimum, len(applicable))
+    ja = sum(a.kind == VALUE and a.value == 1.0 for a in applicable)
+    if ja >= needed:
         return BEHAALD, mean
-    if all(j or a.kind in (EMPTY, UNKNOWN, INVALID) for j, a in zip(is_ja, applicable)):
+    if ja + sum(a.kind in (EMPTY, UNKNOWN, INVALID) for a in applicable) >= needed:
         return ONBEKEND, mean
     return (DEELS if mean > 0 else NIET_BEHAALD), mean
+
+
+def counted(question: Question, answer: Answer) -> Answer:
+    """The answer as the rule counts it: an n.v.t. the definition does not allow for this
+    question counts as an invalid answer (0, and no way round a gate)."""
+    if answer.kind == NVT and not question.nvt_allowed:
+        return replace(answer, kind=INVALID)
+    return answer
 
 
 def reached_phase(met_by_phase: dict[int, bool], top: int) -> int:
@@ -125,7 +137,7 @@ def _answer_word(a: Answer) -> str:
     if a.kind == EMPTY:
         return "leeg"
     if a.kind == INVALID:
-        return f"ongeldig ('{a.raw}')"
+        return f"{a.label}, kan hier niet" if a.label else f"ongeldig ('{a.raw}')"
     return a.label
 
 
@@ -140,7 +152,9 @@ def _explain(q: Questionnaire, phase: int, irs: list[IndicatorResult], judgeable
     parts = []
     for ir in blocking[:3]:
         gaps = ", ".join(f"{qq.id} '{_answer_word(a)}'" for qq, a in ir.gaps()[:4])
-        parts.append(f"indicator {ir.indicator.id} '{ir.indicator.name}' {ir.status} is ({gaps})")
+        k = ir.indicator.minimum
+        menu = f"minimaal {k} van de {len(ir.answers)} keer ja nodig; " if k else ""
+        parts.append(f"indicator {ir.indicator.id} '{ir.indicator.name}' {ir.status} is ({menu}{gaps})")
     more = f" en nog {len(blocking) - 3} andere" if len(blocking) > 3 else ""
     return f"{reached}; fase {phase + 1} nog niet omdat " + "; ".join(parts) + more + "."
 
@@ -153,8 +167,9 @@ def score(measurement: Measurement, questionnaire: Questionnaire) -> Result:
     for pillar in q.pillars:
         irs = []
         for ind in q.indicators_of(pillar.id):
-            pairs = [(qq, measurement.answers.get(qq.id) or _missing(qq)) for qq in q.questions_of(ind.id)]
-            status, mean = indicator_status([a for _, a in pairs])
+            pairs = [(qq, counted(qq, measurement.answers.get(qq.id) or _missing(qq)))
+                     for qq in q.questions_of(ind.id)]
+            status, mean = indicator_status([a for _, a in pairs], ind.minimum)
             irs.append(IndicatorResult(ind, status, mean, pairs))
         met_by_phase = {n: all(ir.met for ir in irs if ir.indicator.phase == n) for n in range(1, top + 1)}
         phase = reached_phase(met_by_phase, top)

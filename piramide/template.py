@@ -33,22 +33,24 @@ from . import labels as L
 from . import wording as W
 from .answers import normalize
 from .measurement import Measurement
-from .scoring import MET, Result, score
+from .scoring import MET, Result, counted, score
 from .model import Questionnaire
 from .output import atomic_buffer
 from .style import page_setup, row_height
 
-# Vragen sheet columns (0-based).
-C_ID, C_PILLAR, C_PHASE, C_IND, C_Q, C_HELP, C_ANS, C_REM, C_SRC = range(9)
+# Vragen sheet columns (0-based). The pillar stands in each band row and in the id; the phase
+# with the indicator.
+C_ID, C_IND, C_Q, C_HELP, C_ANS, C_BASIS, C_EVID, C_REM, C_SRC = range(9)
 # Hidden helper columns: indicator id, pillar id, kind, value, applicable, ja, unknown, answered.
 H_IND, H_PIL, H_KIND, H_VAL, H_APP, H_JA, H_UNK, H_DONE = range(10, 18)
 
 # Column widths, chosen so that a printed page (A4, fit to width) keeps text at 8 pt or more.
 FRONT = (34, 20, 28)
-QUESTION_WIDTHS = {C_ID: 6, C_PILLAR: 5, C_PHASE: 4.5, C_IND: 13, C_Q: 28, C_HELP: 18, C_ANS: 9.5, C_REM: 20, C_SRC: 14}
+QUESTION_WIDTHS = {C_ID: 5.5, C_IND: 13, C_Q: 22, C_HELP: 21, C_ANS: 8.5, C_BASIS: 10, C_EVID: 12, C_REM: 13,
+                   C_SRC: 9}
 
-HEADERS = [L.COL_ID, "Pijler", "Fase", "Indicator", "Vraag", "Uitleg bij de vraag", L.COL_ANSWER,
-           L.COL_REMARK, "Bron"]
+HEADERS = [L.COL_ID, "Indicator", "Vraag", "Uitleg, en wanneer ja of deels", L.COL_ANSWER, L.COL_BASIS,
+           L.COL_EVIDENCE, L.COL_REMARK, "Bron"]
 
 
 def _formats(wb):
@@ -68,6 +70,8 @@ def _formats(wb):
         "small": f(text_wrap=True, border=1, border_color="#BFBFBF", font_size=9, font_color="#595959"),
         "answer": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", align="center", bold=True),
         "remark": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", text_wrap=True),
+        "answer_basis": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", align="center"),
+        "label_cell": f(bold=True, text_wrap=True, border=1, border_color="#BFBFBF"),
         "text": f(text_wrap=True),
         "pct": f(num_format="0%", border=1, border_color="#BFBFBF", align="center"),
         "num_c": f(border=1, border_color="#BFBFBF", align="center"),
@@ -104,6 +108,7 @@ def write_template(q: Questionnaire, path: str | Path, filled: Measurement | Non
         front = wb.add_worksheet(L.SHEET_FRONT)
         overview = wb.add_worksheet(L.SHEET_OVERVIEW)
         questions = wb.add_worksheet(L.SHEET_QUESTIONS)
+        glossary = wb.add_worksheet(L.SHEET_TERMS) if (q.terms or q.sources) else None
         calc = wb.add_worksheet(L.SHEET_CALC)
         lists = wb.add_worksheet(L.SHEET_LISTS)
         info = wb.add_worksheet(L.SHEET_INFO)
@@ -113,6 +118,8 @@ def write_template(q: Questionnaire, path: str | Path, filled: Measurement | Non
         lookup_range, ambitie_range = _write_lists(q, lists)
         ambitie_cells = _write_front(q, front, fmt, ambitie_range, filled)
         first, last = _write_questions(q, questions, fmt, lookup_range, filled, raw_answers, result)
+        if glossary is not None:
+            _write_terms(q, glossary, fmt)
         calc_cells = _write_calc(q, calc, first, last, result)
         overview_cells = _write_overview(q, overview, fmt, calc_cells, ambitie_cells, first, last, result)
         for n, (cells, ov) in enumerate(zip(calc_cells, overview_cells), 1):
@@ -175,6 +182,12 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
             else:
                 ws.write_blank(row, 1, None, fmt["input_date"])
             ws.write_string(row, 2, "Bijvoorbeeld 15-03-2026", fmt["text"])
+        elif key == "geraadpleegd":
+            ws.write_string(row, 1, str(value or ""), fmt["input"]) if value else ws.write_blank(row, 1, None, fmt["input"])
+            hint = "Bijvoorbeeld OOV, HR, burgerzaken, vergunningen, griffie"
+            ws.write_string(row, 2, hint, fmt["text"])
+            ws.set_row(row, max(row_height([(str(value or "-"), FRONT[1], 10)], extra_lines=1),
+                                row_height([(label, FRONT[0], 10, True), (hint, FRONT[2], 10)])))
         else:
             ws.write_string(row, 1, str(value or ""), fmt["input"]) if value else ws.write_blank(row, 1, None, fmt["input"])
             if value:
@@ -211,14 +224,17 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
         f"Beantwoord op het blad '{L.SHEET_QUESTIONS}' iedere vraag met {W.answer_choices(q)} (keuzelijst). "
         f"In de score telt {W.value_legend(q)}.",
         W.special_answers(q),
+        *(["Naast elke vraag staat wanneer het antwoord ja of deels is, en of n.v.t. kan; waar n.v.t. niet "
+            "kan, staat het niet in de keuzelijst."] if any(qq.ja_when for qq in q.questions) else []),
+        f"Vul bij elk antwoord in hoe het is bepaald ({', '.join(L.BASES)}) en waar het bewijs ligt "
+        f"(document en vindplaats). Noem bovenaan bij '{L.META['geraadpleegd']}' wie u hebt gesproken.",
         f"Het blad '{L.SHEET_OVERVIEW}' laat tijdens het invullen zien hoeveel vragen beantwoord zijn en welke fase elke pijler haalt.",
         "Een pijler bereikt een fase als alle indicatoren van die fase én van alle lagere fasen behaald zijn: een piramide bouw je van onderaf.",
         "Sla het bestand op als .xlsx en lever het aan bij het RIEC; daar maakt 'piramide score' er een dashboard van.",
     ]
     for i, s in enumerate(steps, 1):
-        ws.write_string(row + i, 0, f"{i}.", fmt["label"])
-        ws.merge_range(row + i, 1, row + i, 2, s, fmt["text"])
-        ws.set_row(row + i, row_height([(s, FRONT[1] + FRONT[2], 10)]))
+        ws.merge_range(row + i, 0, row + i, 2, f"{i}. {s}", fmt["text"])
+        ws.set_row(row + i, row_height([(f"{i}. {s}", sum(FRONT), 10)]))
     row += len(steps) + 2
     ws.write(row, 0, "De fasen van de piramide", fmt["h2"])
     for i, p in enumerate(reversed(q.phases), 1):
@@ -243,23 +259,30 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
     ws.freeze_panes(1, 2)
     row = 1
     first: int | None = None
-    labels = {s.id: ", ".join(s.labels()) for s in q.scales}
     for pn, pillar in enumerate(q.pillars, 1):
-        ws.merge_range(row, 0, row, C_SRC, f"Pijler {pn}: {pillar.name}", fmt["band"])
+        ws.merge_range(row, 0, row, C_SRC, f"Pijler {pn}: {pillar.name} ({pillar.id})", fmt["band"])
         ws.set_row(row, 18)
         row += 1
         for ind in sorted(q.indicators_of(pillar.id), key=lambda i: i.phase):
             for qq in q.questions_of(ind.id):
                 first = row if first is None else first
                 r1 = row + 1
+                ind_text = indicator_label(q, ind)
+                help_text = "\n".join(t for t in (qq.help, qq.criteria()) if t)
+                src = source_label(q, qq)
                 ws.write_string(row, C_ID, qq.id, fmt["cell_c"])
-                ws.write_string(row, C_PILLAR, pillar.id, fmt["cell_c"])
-                ws.write_number(row, C_PHASE, ind.phase, fmt["cell_c"])
-                ws.write_string(row, C_IND, f"{ind.id} {ind.name}", fmt["cell"])
+                ws.write_string(row, C_IND, ind_text, fmt["cell"])
                 ws.write_string(row, C_Q, qq.text, fmt["cell"])
-                ws.write_string(row, C_HELP, qq.help, fmt["small"])
-                ws.write_string(row, C_SRC, f"{qq.source[:3]} {qq.section}".strip(), fmt["small"])
+                ws.write_string(row, C_HELP, help_text, fmt["small"])
+                ws.write_string(row, C_SRC, src, fmt["small"])
                 value, remark = _prefill(qq.id, filled, raw_answers)
+                basis, evidence = _prefill_basis(qq.id, filled)
+                for col, text, f_ in ((C_BASIS, basis, fmt["answer_basis"]), (C_EVID, evidence, fmt["remark"])):
+                    ws.write_string(row, col, text, f_) if text else ws.write_blank(row, col, None, f_)
+                ws.data_validation(row, C_BASIS, row, C_BASIS, {
+                    "validate": "list", "source": L.BASES, "error_type": "warning",
+                    "error_title": L.COL_BASIS, "error_message": "Kies document, gesprek of inschatting.",
+                    "input_title": L.COL_BASIS, "input_message": "Uit een document, een gesprek of een inschatting?"})
                 if value is None or value == "":
                     ws.write_blank(row, C_ANS, None, fmt["answer"])
                 elif isinstance(value, bool):
@@ -272,10 +295,12 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
                     ws.write_string(row, C_REM, remark, fmt["remark"])
                 else:
                     ws.write_blank(row, C_REM, None, fmt["remark"])
+                choices = answer_labels(q, qq)
                 ws.data_validation(row, C_ANS, row, C_ANS, {
-                    "validate": "list", "source": q.scale(qq.scale_id).labels(),
-                    "error_title": "Antwoord", "error_message": f"Kies {labels[qq.scale_id]}.",
-                    "input_title": qq.id, "input_message": "Kies een antwoord uit de lijst."})
+                    "validate": "list", "source": choices,
+                    "error_title": "Antwoord", "error_message": f"Kies {', '.join(choices)}.",
+                    "input_title": qq.id, "input_message": "Kies een antwoord uit de lijst."
+                    + ("" if qq.nvt_allowed else " N.v.t. kan bij deze vraag niet.")})
                 ans = xl_rowcol_to_cell(row, C_ANS)
                 kind = f"{xl_col_to_name(H_KIND)}{r1}"
                 val = f"{xl_col_to_name(H_VAL)}{r1}"
@@ -283,7 +308,10 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
                 ws.write_string(row, H_IND, ind.id)
                 ws.write_string(row, H_PIL, pillar.id)
                 cache = _answer_cache(result, qq.id)
-                ws.write_formula(row, H_KIND, f'=IF(TRIM({ans})="","leeg",IFERROR(VLOOKUP({key},{lookup_range},3,FALSE),"ongeldig"))', None, cache[0])
+                found = f"VLOOKUP({key},{lookup_range},3,FALSE)"
+                if not qq.nvt_allowed:         # an n.v.t. the definition does not allow counts as invalid
+                    found = f'IF({found}="nvt","ongeldig",{found})'
+                ws.write_formula(row, H_KIND, f'=IF(TRIM({ans})="","leeg",IFERROR({found},"ongeldig"))', None, cache[0])
                 ws.write_formula(row, H_VAL, f'=IF({kind}="nvt","",IF({kind}="waarde",VLOOKUP({key},{lookup_range},2,FALSE),0))', None, cache[1])
                 ws.write_formula(row, H_APP, f'=IF({kind}="nvt",0,1)', None, cache[2])
                 ws.write_formula(row, H_JA, f'=IF({kind}="waarde",IF({val}=1,1,0),0)', None, cache[3])
@@ -291,9 +319,9 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
                 ws.write_formula(row, H_DONE, f'=IF(OR({kind}="leeg",{kind}="ongeldig"),0,1)', None, cache[5])
                 # Room for the question's text and for a toelichting of a few lines; the sheet lets
                 # people make a row higher still (format_rows in the protection).
-                ws.set_row(row, max(row_height([(f"{ind.id} {ind.name}", widths[C_IND], 10), (qq.text, widths[C_Q], 10),
-                                                (qq.help, widths[C_HELP], 9),
-                                                (f"{qq.source[:3]} {qq.section}", widths[C_SRC], 9)]),
+                ws.set_row(row, max(row_height([(ind_text, widths[C_IND], 10), (qq.text, widths[C_Q], 10),
+                                                (help_text, widths[C_HELP], 9), (src, widths[C_SRC], 9),
+                                                (evidence or "-", widths[C_EVID], 10)]),
                                     row_height([(remark or "-", widths[C_REM], 10)], extra_lines=1 if remark else 2)))
                 row += 1
     last = row - 1
@@ -308,6 +336,63 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
     ws.repeat_rows(0)
     page_setup(ws, footer=f"&L&9{q.title} {q.version} - vertrouwelijk&R&9&P / &N")
     return first, last
+
+
+def indicator_label(q: Questionnaire, ind) -> str:
+    """The indicator as the question table shows it: id, name, phase (and keuzemenu)."""
+    menu = f"; keuzemenu: minimaal {ind.minimum} van {len(q.questions_of(ind.id))} ja" if ind.minimum else ""
+    return f"{ind.id} {ind.name} (fase {ind.phase}{menu})"
+
+
+def source_label(q: Questionnaire, qq) -> str:
+    """A question's source by its title; a definition without [[bronnen]] keeps its own code."""
+    if q.sources:
+        return q.source_title(qq.source)
+    return f"{qq.source[:3]} {qq.section}".strip()
+
+
+def answer_labels(q: Questionnaire, qq) -> list[str]:
+    """The dropdown of one question: its scale, without n.v.t. where n.v.t. cannot be."""
+    return [o.label for o in q.scale(qq.scale_id).options if qq.nvt_allowed or o.kind != "nvt"]
+
+
+def _prefill_basis(qid, filled) -> tuple[str, str]:
+    a = filled.answers.get(qid) if filled else None
+    return (a.basis, a.evidence) if a else ("", "")
+
+
+def _write_terms(q: Questionnaire, ws, fmt) -> None:
+    """Begrippen: the legal and other terms the questions use; below them the sources in full."""
+    widths = (26, 70)
+    ws.set_column(0, 0, widths[0])
+    ws.set_column(1, 1, widths[1])
+    ws.merge_range(0, 0, 0, 1, "Begrippen en bronnen", fmt["title"])
+    ws.set_row(0, 26)
+    row = 2
+    if q.terms:
+        ws.write_row(row, 0, ["Begrip", "Uitleg"], fmt["head"])
+        row += 1
+        for t in sorted(q.terms, key=lambda t: t.term.lower()):
+            text = t.explanation + (f" (bron: {q.source_title(t.source)})" if t.source else "")
+            ws.write_string(row, 0, t.term, fmt["label_cell"])
+            ws.write_string(row, 1, text, fmt["cell"])
+            ws.set_row(row, row_height([(t.term, widths[0], 10, True), (text, widths[1], 10)]))
+            row += 1
+        row += 1
+    if q.sources:
+        ws.write_row(row, 0, ["Bron", "Titel"], fmt["head"])
+        row += 1
+        for src in q.sources:
+            text = src.title + (f" ({src.year})" if src.year and str(src.year) not in src.title else "") + \
+                (f"\n{src.url}" if src.url else "")
+            ws.write_string(row, 0, src.id, fmt["label_cell"])
+            ws.write_string(row, 1, text, fmt["cell"])
+            ws.set_row(row, row_height([(text, widths[1], 10)]))
+            row += 1
+    ws.repeat_rows(2)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
+                    "format_columns": True})
+    page_setup(ws, landscape=False, footer="&L&9Vertrouwelijk&R&9&P / &N")
 
 
 def _prefill(qid, filled, raw_answers):
@@ -329,7 +414,8 @@ def _write_calc(q, ws, first, last, result) -> list[dict[str, str]]:
     loose stones. Returns per pillar (definition order) the absolute cells of its figures."""
     ind_col, pil_col = _rng(H_IND, first, last), _rng(H_PIL, first, last)
     app, ja, unk, val = (_rng(c, first, last) for c in (H_APP, H_JA, H_UNK, H_VAL))
-    ws.write_row(0, 0, ["indicator", "pijler", "fase", "telt", "ja", "onbekend", "som", "status", "behaald"])
+    ws.write_row(0, 0, ["indicator", "pijler", "fase", "telt", "ja", "onbekend", "som", "status", "behaald",
+                        "minimaal", "nodig"])
     n = len(q.indicators)
     for i, ind in enumerate(q.indicators, 1):
         r = i + 1
@@ -341,7 +427,11 @@ def _write_calc(q, ws, first, last, result) -> list[dict[str, str]]:
         ws.write_formula(i, 4, f"=SUMIFS({ja},{ind_col},A{r})", None, c[1])
         ws.write_formula(i, 5, f"=SUMIFS({unk},{ind_col},A{r})", None, c[2])
         ws.write_formula(i, 6, f"=SUMIFS({val},{ind_col},A{r})", None, c[3])
-        ws.write_formula(i, 7, f'=IF(D{r}=0,"n.v.t.",IF(E{r}=D{r},"behaald",IF(E{r}+F{r}=D{r},"onbekend",IF(G{r}>0,"deels","niet behaald"))))', None, c[4])
+        # nodig: the ja answers needed, all applicable ones or (keuzemenu) at most `minimaal`
+        if ind.minimum:
+            ws.write_number(i, 9, ind.minimum)
+        ws.write_formula(i, 10, f'=IF(J{r}="",D{r},MIN(J{r},D{r}))', None, c[6])
+        ws.write_formula(i, 7, f'=IF(D{r}=0,"n.v.t.",IF(E{r}>=K{r},"behaald",IF(E{r}+F{r}>=K{r},"onbekend",IF(G{r}>0,"deels","niet behaald"))))', None, c[4])
         ws.write_formula(i, 8, f'=IF(OR(H{r}="behaald",H{r}="n.v.t."),1,0)', None, c[5])
     top = q.top_phase
     base = n + 3
@@ -470,7 +560,7 @@ def _expected(q: Questionnaire, filled: Measurement | None, raw_answers) -> Resu
 def _answer_cache(result: Result | None, qid: str) -> tuple:
     if result is None:
         return (0, 0, 0, 0, 0, 0)
-    a = result.measurement.answers[qid]
+    a = counted(result.questionnaire.question(qid), result.measurement.answers[qid])
     nvt = a.kind == "nvt"
     value = "" if nvt else (a.value if a.kind == "waarde" else 0)
     return (a.kind, value, 0 if nvt else 1, int(a.kind == "waarde" and a.value == 1),
@@ -479,11 +569,13 @@ def _answer_cache(result: Result | None, qid: str) -> tuple:
 
 def _indicator_cache(result: Result | None, q: Questionnaire, iid: str) -> tuple:
     if result is None:
-        return (0, 0, 0, 0, 0, 0)
+        return (0, 0, 0, 0, 0, 0, 0)
     ir = result.indicator(iid)
     rows = [_answer_cache(result, qq.id) for qq in q.questions_of(iid)]
-    return (sum(r[2] for r in rows), sum(r[3] for r in rows), sum(r[4] for r in rows),
-            sum(r[1] for r in rows if r[1] != ""), ir.status, int(ir.status in MET))
+    applicable = sum(r[2] for r in rows)
+    needed = applicable if ir.indicator.minimum is None else min(ir.indicator.minimum, applicable)
+    return (applicable, sum(r[3] for r in rows), sum(r[4] for r in rows),
+            sum(r[1] for r in rows if r[1] != ""), ir.status, int(ir.status in MET), needed)
 
 
 def _pillar_cache(result: Result | None, q: Questionnaire, pid: str) -> dict:

@@ -193,6 +193,105 @@ waarde = 0.0
 '''
 CUSTOM = SMALL.replace(JDN, VHG)
 
+# A keuzemenu and answer criteria, small enough to work out by hand. Pillar K: K-1 (phase 1) is
+# met by 2 ja of its 4 options K-01..K-04; K-2 (phase 2): K-05 (n.v.t. cannot be) and K-06
+# (n.v.t. only without coffeeshops). Pillar L: L-1 (L-01), L-2 (L-02).
+MENU = JDN.join(['''
+id = "test-keuzemenu"
+versie = "1"
+titel = "Testkeuzemenu"
+standaard_schaal = "jdn"
+
+[[fasen]]
+nummer = 1
+naam = "Basis"
+[[fasen]]
+nummer = 2
+naam = "Op orde"
+
+[[pijlers]]
+id = "K"
+naam = "Pijler K"
+fasen = ["K heeft iets", "K heeft het vastgelegd"]
+[[pijlers]]
+id = "L"
+naam = "Pijler L"
+
+[[bronnen]]
+id = "vk"
+titel = "Verkenning instrumenten (BZK, 2021)"
+jaar = 2021
+
+[[begrippen]]
+term = "Keuzemenu"
+uitleg = "Een lijst waaruit de gemeente kiest."
+bron = "vk §2.5"
+
+''', '''
+[[indicatoren]]
+id = "K-1"
+pijler = "K"
+fase = 1
+naam = "K menu"
+thema = "Menu"
+minimaal = 2
+handvat = "Kies er twee."
+eerste_stap = "Bespreek het menu."
+eigenaar = "OOV"
+klein = "Samen met de buren."
+producten = ["Handreiking X"]
+[[indicatoren]]
+id = "K-2"
+pijler = "K"
+fase = 2
+naam = "K vastgelegd"
+handvat = "Leg vast."
+[[indicatoren]]
+id = "L-1"
+pijler = "L"
+fase = 1
+naam = "L basis"
+handvat = "Doe L1."
+[[indicatoren]]
+id = "L-2"
+pijler = "L"
+fase = 2
+naam = "L midden"
+handvat = "Doe L2."
+''' + "".join(f'''
+[[vragen]]
+id = "K-0{n}"
+indicator = "K-1"
+vraag = "Optie {n}?"
+bron = "vk §2.5"
+''' for n in range(1, 5)) + '''
+[[vragen]]
+id = "K-05"
+indicator = "K-2"
+vraag = "Is er een meldregeling?"
+ja_als = "De regeling is vastgesteld."
+deels_als = "Er is een concept."
+bron = "vk"
+[[vragen]]
+id = "K-06"
+indicator = "K-2"
+vraag = "Is er een coffeeshopbeleid?"
+ja_als = "Het beleid is vastgesteld."
+deels_als = "Er is een concept."
+nvt_als = "de gemeente geen coffeeshops heeft"
+bron = "vk §3"
+[[vragen]]
+id = "L-01"
+indicator = "L-1"
+vraag = "Vraag L1?"
+bron = "vk"
+[[vragen]]
+id = "L-02"
+indicator = "L-2"
+vraag = "Vraag L2?"
+bron = "vk"
+'''])
+
 SMALL_IDS = ["A-01", "A-02", "A-03", "A-04", "A-05", "A-06", "B-01", "B-02", "B-03", "B-04"]
 
 
@@ -206,6 +305,13 @@ def small_path(tmp_path) -> Path:
 @pytest.fixture
 def small(small_path):
     return qmod.load(small_path)
+
+
+@pytest.fixture
+def menu(tmp_path):
+    p = tmp_path / "test-keuzemenu.toml"
+    p.write_text(MENU, encoding="utf-8")
+    return qmod.load(p)
 
 
 @pytest.fixture(scope="session")
@@ -315,7 +421,7 @@ def live_disagreements(q, r, v: Values, names: dict) -> list[tuple]:
     `r`: per question (kind, value), per indicator (status, met), per pillar the named figures
     and the Overzicht row (answered, phase, phase name, score, progress, ambitie, gap, blocks)."""
     from piramide import labels as L
-    from piramide.scoring import MET
+    from piramide.scoring import MET, counted
     out = []
 
     def check(what, expected, got):
@@ -327,7 +433,7 @@ def live_disagreements(q, r, v: Values, names: dict) -> list[tuple]:
     c_id, c_kind, c_val = head.index(L.COL_ID), head.index("soort"), head.index("waarde")
     rows = {row[c_id]: row for row in v.sheets[qs][1:] if len(row) > c_val}
     for qq in q.questions:
-        a = r.measurement.answers[qq.id]
+        a = counted(qq, r.measurement.answers[qq.id])
         check(f"{qq.id} soort", a.kind, rows[qq.id][c_kind])
         check(f"{qq.id} waarde", "" if a.kind == "nvt" else (a.value if a.kind == "waarde" else 0),
               rows[qq.id][c_val] if rows[qq.id][c_val] is not None else "")

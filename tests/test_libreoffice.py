@@ -100,11 +100,28 @@ def small_patterns(q) -> list[dict]:
     return out
 
 
-def test_live_formulas_agree_with_the_engine(tmp_path, default_q, small):
+def menu_patterns(q) -> list[dict]:
+    """The keuzemenu definition: k of n with n.v.t., weet niet and empty among the options, and
+    n.v.t. where it is allowed and where it is not."""
+    menu = ["K-01", "K-02", "K-03", "K-04"]
+    rows = [("ja", "ja", "nee", "nee"), ("ja", "nee", "nee", "nee"), ("ja", "weet niet", "nee", "nee"),
+            ("ja", "", "deels", "nee"), ("n.v.t.", "n.v.t.", "n.v.t.", "ja"), ("n.v.t.", "n.v.t.", "nee", "ja"),
+            ("n.v.t.",) * 4, ("nee",) * 4]
+    out = []
+    for i, row in enumerate(rows):
+        ans = dict(zip(menu, row))
+        ans.update({"K-05": ["ja", "n.v.t.", "nvt", "deels"][i % 4], "K-06": ["n.v.t.", "ja", "nee", "n.v.t."][i % 4],
+                    "L-01": "ja", "L-02": ["ja", "n.v.t."][i % 2]})
+        out.append(ans)
+    return out
+
+
+def test_live_formulas_agree_with_the_engine(tmp_path, default_q, small, menu):
     """After a real recalculation in LibreOffice every live figure of the fill-in workbook is the
     engine's: per question kind and value, per indicator status, per pillar phase, score,
     progress, answered, loose stones, ambitie and gap, and the pyramid's blocks."""
-    cases = [(default_q, a) for a in patterns(default_q)] + [(small, a) for a in small_patterns(small)]
+    cases = [(default_q, a) for a in patterns(default_q)] + [(small, a) for a in small_patterns(small)] + \
+        [(menu, a) for a in menu_patterns(menu)]
     assert len(cases) >= 50
     src = []
     for n, (q, ans) in enumerate(cases):
@@ -112,7 +129,7 @@ def test_live_formulas_agree_with_the_engine(tmp_path, default_q, small):
         src.append(write_template(q, tmp_path / "in" / f"p{n:03d}.xlsx", filled=Measurement(ambitie=ambitions(q, n)),
                                   raw_answers={k: (v, "") for k, v in ans.items()}, cached=False))
     outs = soffice_convert(src, "xlsx:Calc MS Excel 2007 XML", tmp_path / "out", tmp_path / "profile")
-    names = {id(q): defined_cells(outs[[c[0] for c in cases].index(q)], q) for q in (default_q, small)}
+    names = {id(q): defined_cells(outs[[c[0] for c in cases].index(q)], q) for q in (default_q, small, menu)}
     disagreements, pillars = [], []
     for n, ((q, _), s, o) in enumerate(zip(cases, src, outs)):
         r = score(read(s, q), q)
@@ -132,6 +149,8 @@ def test_live_formulas_agree_with_the_engine(tmp_path, default_q, small):
     assert any(p.answered < p.total for p in pillars)
     statuses = {ir.status for p in pillars for ir in p.indicators}
     assert statuses == {"behaald", "deels", "niet behaald", "onbekend", "n.v.t."}
+    menus = {ir.status for p in pillars for ir in p.indicators if ir.indicator.minimum}
+    assert menus == {"behaald", "deels", "niet behaald", "onbekend", "n.v.t."}
 
 
 def test_round_trip_through_libreoffice_gives_the_same_result(tmp_path, default_q):

@@ -21,7 +21,7 @@ def answer_cell(path, qid):
     ws = wb[L.SHEET_QUESTIONS]
     for row in ws.iter_rows():
         if row[0].value == qid:
-            return row[6].coordinate
+            return row[4].coordinate
     raise KeyError(qid)
 
 

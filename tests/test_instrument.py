@@ -1,0 +1,133 @@
+"""The instrument's extensions of the rule, on the keuzemenu definition (conftest MENU), worked
+out by hand: a keuzemenu indicator is met by k ja of its n options; n.v.t. counts only where
+the question allows it; answer criteria, evidence and the glossary reach the workbook and back.
+
+Pillar K: K-1 (phase 1, minimaal 2 of K-01..K-04), K-2 (phase 2: K-05 n.v.t. cannot be, K-06
+n.v.t. only without coffeeshops). Pillar L: L-1 (L-01), L-2 (L-02).
+"""
+
+import openpyxl
+import pytest
+
+from conftest import filled
+from piramide import labels as L
+from piramide.answers import normalize
+from piramide.measurement import Measurement
+from piramide.reader import read
+from piramide.scoring import score
+
+
+def measure(q, answers: dict) -> Measurement:
+    m = Measurement(gemeente="Teststad")
+    for qq in q.questions:
+        m.answers[qq.id] = normalize(q.scale(qq.scale_id), qq.id, answers.get(qq.id, "ja"))
+    return m
+
+
+@pytest.mark.parametrize("options, status, mean", [
+    (("ja", "ja", "nee", "nee"), "behaald", 0.5),           # 2 of 4 is enough
+    (("ja", "nee", "nee", "ja"), "behaald", 0.5),           # which two does not matter
+    (("ja", "deels", "nee", "nee"), "deels", 0.375),       # deels is not ja
+    (("ja", "weet niet", "nee", "nee"), "onbekend", 0.25),  # a second ja may hide behind weet niet
+    (("ja", "", "nee", "nee"), "onbekend", 0.25),
+    (("nee", "nee", "nee", "nee"), "niet behaald", 0.0),
+    (("n.v.t.", "n.v.t.", "n.v.t.", "ja"), "behaald", 1.0),  # one applies: that one is needed
+    (("n.v.t.", "n.v.t.", "nee", "ja"), "deels", 0.5),      # two apply: 2 ja needed, 1 given
+    (("n.v.t.",) * 4, "n.v.t.", None),
+])
+def test_keuzemenu_needs_k_ja_of_the_options_that_apply(menu, options, status, mean):
+    r = score(measure(menu, dict(zip(["K-01", "K-02", "K-03", "K-04"], options))), menu)
+    ir = r.indicator("K-1")
+    assert (ir.status, ir.mean) == (status, mean)
+    assert r.pillar("K").phase == (2 if status in ("behaald", "n.v.t.") else 0)
+
+
+def test_keuzemenu_is_explained_with_its_minimum(menu):
+    r = score(measure(menu, {"K-01": "ja", "K-02": "nee", "K-03": "nee", "K-04": "nee"}), menu)
+    assert "minimaal 2 van de 4 keer ja nodig" in r.pillar("K").explanation
+
+
+def test_nvt_where_the_question_does_not_allow_it_counts_as_invalid(menu):
+    r = score(measure(menu, {"K-05": "n.v.t."}), menu)
+    assert r.indicator("K-2").status == "onbekend"          # not behaald: the gate stays closed
+    assert r.pillar("K").phase == 1 and r.pillar("K").answered == 5
+    assert "K-05 'n.v.t., kan hier niet'" in r.pillar("K").explanation
+    allowed = score(measure(menu, {"K-06": "n.v.t."}), menu)
+    assert allowed.indicator("K-2").status == "behaald" and allowed.pillar("K").phase == 2
+
+
+def test_reader_reports_a_disallowed_nvt_with_its_cell(menu, tmp_path):
+    p = filled(menu, tmp_path / "m.xlsx", {"K-05": "nvt", "K-06": "n.v.t."})
+    m = read(p, menu)
+    bad = [f for f in m.findings if f.code == "antwoord_nvt_niet_toegestaan"]
+    assert [(f.severity, f.sheet, f.cell) for f in bad] == [("fout", L.SHEET_QUESTIONS, bad[0].cell)]
+    assert "K-05" in bad[0].message and "ja als de regeling is vastgesteld" in bad[0].message
+    assert "ja, deels, nee of weet niet" in bad[0].message
+    assert not score(m, menu).valid
+
+
+def test_criteria_stand_beside_the_question_and_nvt_leaves_the_dropdown(menu, tmp_path):
+    ws = openpyxl.load_workbook(filled(menu, tmp_path / "m.xlsx", {}))[L.SHEET_QUESTIONS]
+    head = [c.value for c in ws[1]]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2) if r[0].value}
+    q_col, help_col = head.index("Vraag"), head.index("Uitleg, en wanneer ja of deels")
+    assert help_col == q_col + 1
+    assert rows["K-05"][help_col].value == ("Ja als de regeling is vastgesteld; deels als er is een concept; "
+                                            "n.v.t. kan hier niet.")
+    assert "n.v.t. alleen als de gemeente geen coffeeshops heeft" in rows["K-06"][help_col].value
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    ans = head.index(L.COL_ANSWER)
+    k05 = lists[rows["K-05"][ans].coordinate]
+    k06 = lists[rows["K-06"][ans].coordinate]
+    assert "n.v.t." not in k05 and "n.v.t." in k06 and "weet niet" in k05
+    assert "(fase 1; keuzemenu: minimaal 2 van 4 ja)" in rows["K-01"][head.index("Indicator")].value
+    assert rows["K-06"][head.index("Bron")].value == "Verkenning instrumenten (BZK, 2021), §3"
+
+
+def test_glossary_sheet_lists_terms_and_sources(menu, tmp_path):
+    ws = openpyxl.load_workbook(filled(menu, tmp_path / "m.xlsx", {}))[L.SHEET_TERMS]
+    cells = [c.value for row in ws.iter_rows() for c in row if c.value]
+    assert "Keuzemenu" in cells
+    assert "Een lijst waaruit de gemeente kiest. (bron: Verkenning instrumenten (BZK, 2021), §2.5)" in cells
+    assert "Verkenning instrumenten (BZK, 2021)" in cells
+
+
+def test_evidence_and_consulted_are_read_back(menu, tmp_path):
+    p = filled(menu, tmp_path / "m.xlsx", {"K-01": "ja", "K-02": "ja"})
+    wb = openpyxl.load_workbook(p)
+    ws = wb[L.SHEET_QUESTIONS]
+    head = [c.value for c in ws[1]]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2) if r[0].value}
+    basis, evid = head.index(L.COL_BASIS), head.index(L.COL_EVIDENCE)
+    rows["K-01"][basis].value, rows["K-01"][evid].value = " Documenten ", "Collegebesluit 12-2025, map OOV"
+    rows["K-02"][basis].value = "gesprek"
+    rows["K-03"][basis].value = "mail"
+    front = wb[L.SHEET_FRONT]
+    label = next(c for row in front.iter_rows() for c in row if c.value == L.META["geraadpleegd"])
+    front.cell(label.row, label.column + 1).value = "OOV, HR, vergunningen"
+    wb.save(p)
+    m = read(p, menu)
+    assert (m.answers["K-01"].basis, m.answers["K-01"].evidence) == ("document", "Collegebesluit 12-2025, map OOV")
+    assert m.answers["K-02"].basis == "gesprek" and m.answers["L-01"].basis == ""
+    odd = [f for f in m.findings if f.code == "bepaald_onbekend"]
+    assert len(odd) == 1 and odd[0].cell == rows["K-03"][basis].coordinate and "'mail'" in odd[0].message
+    assert m.geraadpleegd == "OOV, HR, vergunningen"
+
+
+def test_definition_errors_for_the_new_fields(tmp_path):
+    from piramide import questionnaire as Q
+    from conftest import MENU
+    cases = {
+        "minimaal = 2": ("minimaal = 5", "def_minimaal"),
+        'bron = "vk §3"': ('bron = "vj §3"', "def_onbekende_bron"),
+        'fasen = ["K heeft iets", "K heeft het vastgelegd"]': ('fasen = ["K heeft iets"]', "def_pijler_fasen"),
+    }
+    for old, (new, code) in cases.items():
+        p = tmp_path / f"{code}.toml"
+        p.write_text(MENU.replace(old, new, 1), encoding="utf-8")
+        q, findings = Q.check(p)
+        assert q is None and code in [f.code for f in findings], (code, [f.code for f in findings])
+        f = next(f for f in findings if f.code == code)
+        assert f.line is not None, code                   # the item's line, for the RIEC's editor
+    hint = next(f for f in Q.check(tmp_path / "def_onbekende_bron.toml")[1] if f.code == "def_onbekende_bron")
+    assert "bedoelt u 'vk'" in hint.message
