@@ -30,15 +30,14 @@ AMBITIE = [3, 3, 3, 4, 2]
 
 # Remarks by question id: they apply to the default definition and are skipped elsewhere.
 REMARKS = {
-    "BO-04": "Weerbaarheidsscan RIEC afgerond in 2024.",
-    "BO-09": "0,4 fte toegezegd, budget volgt bij de voorjaarsnota.",
-    "IP-01": "Ondermijningsbeeld 2023 ontvangen.",
-    "IP-14": "Analist wordt gedeeld met twee buurgemeenten.",
-    "BH-02": "Beleidsregel 13b herzien in 2025.",
+    "BO-24": "Weerbaarheidsscan RIEC afgerond in 2024.",
+    "BO-26": "0,4 fte in het jaarplan; budget volgt bij de voorjaarsnota.",
+    "IP-29": "Ondermijningsbeeld 2023 besproken in het college.",
+    "BH-22": "Beleidsregel 13b herzien in 2025.",
     "IW-12": "Alleen baliemedewerkers en handhaving getraind.",
     "CO-03": "Woordvoering gaat nu via de politie; eigen lijn in voorbereiding.",
 }
-NVT_REMARK = "Geen vergunningen in risicobranches afgegeven."
+NVT_REMARK = "Geen vergunningen in risicobranches afgegeven."     # when the definition says nothing of n.v.t.
 CONSULTED = ["OOV, HR/P&O, vergunningen, griffie",
              "OOV, HR/P&O, vergunningen, burgerzaken, communicatie, informatiebeveiliging, griffie"]
 STONE_REMARK = "Medewerkersonderzoek najaar 2025."
@@ -119,13 +118,16 @@ def _apply_story(q: Questionnaire, m: Measurement, soort: str) -> None:
 
     # A question that does not apply (no coffeeshops or seks branch): the first question of the
     # first phase-2 indicator of the third pillar, when its scale has n.v.t.
-    # Only a question whose definition allows n.v.t. gets it.
+    # Only a question whose definition allows n.v.t. gets it; the remark says why it applies.
     p = pillars[min(2, len(pillars) - 1)]
     ind = next((i for i in by_phase(p) if i.phase == min(2, q.top_phase)), None)
-    qs = [qq for qq in (q.questions_of(ind.id) if ind else []) if qq.nvt_allowed]
+    qs = [qq for qq in (q.questions_of(ind.id) if ind else []) if qq.nvt_allowed and not qq.nvt_when] or \
+        [qq for i in by_phase(p) for qq in q.questions_of(i.id) if qq.nvt_when] or \
+        [qq for qq in q.questions if qq.nvt_when]
     if qs and roles(q.scale(qs[0].scale_id))["n.v.t."]:
-        m.answers[qs[0].id] = Answer(qs[0].id, "", roles(q.scale(qs[0].scale_id))["n.v.t."], remark=NVT_REMARK,
-                                     basis="document", evidence="Vergunningenregister")
+        remark = f"N.v.t.: {qs[0].nvt_when}" if qs[0].nvt_when else NVT_REMARK
+        m.answers[qs[0].id] = Answer(qs[0].id, "", roles(q.scale(qs[0].scale_id))["n.v.t."], remark=remark,
+                                     basis="gesprek")
     last = pillars[-1]
     if soort == "vervolgmeting":
         # A staff survey was held before the foundations were laid: a loose stone, the last

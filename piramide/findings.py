@@ -40,7 +40,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "antwoord_ongeldig": (FOUT, "'{waarde}' is geen geldig antwoord op vraag {vraag}; kies {keuzes}."),
     "antwoord_foutwaarde": (FOUT, "de cel bevat de foutwaarde {waarde} in plaats van een antwoord op vraag {vraag}. "
                                   "Typ het antwoord zelf in of herstel de formule."),
-    "antwoord_nvt_niet_toegestaan": (FOUT, "vraag {vraag} is beantwoord met n.v.t., maar n.v.t. kan bij deze vraag niet; het telt als niet beantwoord. Kies {keuzes}{criteria}."),
+    "antwoord_nvt_niet_toegestaan": (FOUT, "vraag {vraag} is beantwoord met n.v.t., maar n.v.t. kan bij deze vraag niet; het telt als niet beantwoord. Kies {keuzes}; wanneer ja of deels past, staat naast de vraag."),
     "bepaald_onbekend": (WAARSCHUWING, "'{waarde}' bij vraag {vraag} zegt niet hoe het antwoord is bepaald; kies {keuzes}. Het antwoord telt niet als onderbouwd met een document."),
     "antwoord_leeg": (WAARSCHUWING, "vraag {vraag} is niet beantwoord. Vul een antwoord in (of n.v.t.); een leeg antwoord telt als niet behaald."),
     "antwoord_weet_niet": (WAARSCHUWING, "vraag {vraag} is beantwoord met 'weet niet': een kennisleemte. Zoek het antwoord uit voor de volgende meting."),

@@ -82,26 +82,24 @@ class Question:
         without criteria (definitions before 2.0, a RIEC's own) allows it as before."""
         return bool(self.nvt_when) or not (self.ja_when or self.deels_when)
 
-    def criteria(self, nvt: bool = True) -> str:
-        """The criteria as one Dutch line for beside the question (each is written as the
-        clause that follows "als"); `nvt=False` leaves out what it says of n.v.t."""
+    def criteria(self) -> str:
+        """The criteria for beside the question, one line per answer (each criterion is a
+        sentence of its own in the definition)."""
         parts = []
         if self.ja_when:
-            parts.append(f"Ja als {_lower_first(self.ja_when)}")
+            parts.append(f"Ja: {_sentence(self.ja_when)}")
         if self.deels_when:
-            parts.append(f"deels als {_lower_first(self.deels_when)}")
-        if nvt and self.nvt_when:
-            parts.append(f"n.v.t. alleen als {_lower_first(self.nvt_when)}")
-        elif nvt and parts:
-            parts.append("n.v.t. kan hier niet")
-        return "; ".join(p.rstrip(". ") for p in parts) + ("." if parts else "")
+            parts.append(f"Deels: {_sentence(self.deels_when)}")
+        if self.nvt_when:
+            parts.append(f"N.v.t. alleen als dit geldt: {_sentence(self.nvt_when)}")
+        elif parts:
+            parts.append("N.v.t. kan hier niet.")
+        return "\n".join(parts)
 
 
-def _lower_first(text: str) -> str:
-    text = text.strip()
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?", ")")) else text + "."
 
 
 @dataclass(frozen=True)
@@ -110,6 +108,7 @@ class Source:
     title: str
     year: int | None = None
     url: str = ""
+    short: str = ""             # how the question table names it; the title when empty
 
 
 @dataclass(frozen=True)
@@ -180,14 +179,15 @@ class Questionnaire:
     def pillar_of(self, question: Question) -> Pillar:
         return self.pillar(self.indicator(question.indicator_id).pillar_id)
 
-    def source_title(self, bron: str) -> str:
-        """A question's `bron` ("003 §2.5") as a reader cites it: the source's title, then the
-        place; a bron without a declared source stays as written."""
+    def source_title(self, bron: str, short: bool = False) -> str:
+        """A question's `bron` ("003 §2.5") as a reader cites it: the source's title (or its
+        short form), then the place; a bron without a declared source stays as written."""
         ident, _, place = bron.strip().partition(" ")
         src = next((s for s in self.sources if s.id == ident), None)
         if src is None:
             return bron
-        return f"{src.title}, {place.strip()}" if place.strip() else src.title
+        title = (src.short or src.title) if short else src.title
+        return f"{title}, {place.strip()}" if place.strip() else title
 
     def label(self) -> str:
         return f"{self.title} (versie {self.version})"

@@ -33,7 +33,7 @@ _KEYS = {
                     "klein", "producten", "minimaal", "vervangt"},
     "vragen": {"id", "indicator", "vraag", "hulp", "ja_als", "deels_als", "nvt_als", "schaal", "bron", "sectie",
                "vervangt"},
-    "bronnen": {"id", "titel", "jaar", "adres"},
+    "bronnen": {"id", "titel", "kort", "jaar", "adres"},
     "begrippen": {"term", "uitleg", "bron"},
 }
 _KEY_VALUE = re.compile(r'^\s*([A-Za-z_]+)\s*=\s*"?(.*?)"?\s*(?:#.*)?$')
@@ -398,7 +398,8 @@ class _Validator:
                 self.add("def_veld_type", line, waar=where, veld="jaar", soort="een jaartal")
                 year = None
             out.append(Source(self.text(item, "id", where, line), self.text(item, "titel", where, line), year,
-                              self.text(item, "adres", where, line, required=False)))
+                              self.text(item, "adres", where, line, required=False),
+                              self.text(item, "kort", where, line, required=False)))
         if "bronnen" in data and not isinstance(data["bronnen"], list):
             self.add("def_veld_type", None, waar="de definitie", veld="bronnen", soort="een lijst [[bronnen]]")
         self.dupes([(x.id, None) for x in out], "bron")

@@ -431,10 +431,8 @@ def _read_answers(book: Book, q: Questionnaire, m: Measurement) -> list[tuple[st
                 _add(m, "antwoord_weet_niet", title, a.cell, vraag=qid)
             elif a.kind == NVT and not qq.nvt_allowed:
                 options = [o.label for o in q.scale(qq.scale_id).options if o.kind != NVT]
-                criteria = qq.criteria(nvt=False).rstrip(".")
                 _add(m, "antwoord_nvt_niet_toegestaan", title, a.cell, vraag=qid,
-                     keuzes=", ".join(options[:-1]) + " of " + options[-1],
-                     criteria=f" ({criteria[0].lower()}{criteria[1:]})" if criteria else "")
+                     keuzes=", ".join(options[:-1]) + " of " + options[-1])
     if not where:
         _add(m, "geen_vragen", vragenlijst=q.label())
         return []
@@ -479,6 +477,8 @@ def _meta_hits(book: Book, q: Questionnaire) -> tuple[dict, set[str]]:
             labels[L.norm("ambitie " + form)] = ("amb", p.id)
     hits: dict = {}
     for title, rows in book.sheets.items():
+        if title == L.SHEET_TERMS:          # the glossary explains "RIEC", it does not fill it in
+            continue
         for r, row in enumerate(rows[:META_SCAN_ROWS]):
             seen_in_row: set = set()
             for c, v in enumerate(row[:META_SCAN_COLS]):

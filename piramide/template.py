@@ -38,18 +38,17 @@ from .model import Questionnaire
 from .output import atomic_buffer
 from .style import page_setup, row_height
 
-# Vragen sheet columns (0-based). The pillar stands in each band row and in the id; the phase
-# with the indicator.
-C_ID, C_IND, C_Q, C_HELP, C_ANS, C_BASIS, C_EVID, C_REM, C_SRC = range(9)
+# Vragen sheet columns (0-based). The pillar and each indicator (with its phase) stand in band
+# rows above their questions, so the question and its criteria get the width.
+C_ID, C_Q, C_HELP, C_ANS, C_BASIS, C_EVID, C_REM, C_SRC = range(8)
 # Hidden helper columns: indicator id, pillar id, kind, value, applicable, ja, unknown, answered.
 H_IND, H_PIL, H_KIND, H_VAL, H_APP, H_JA, H_UNK, H_DONE = range(10, 18)
 
 # Column widths, chosen so that a printed page (A4, fit to width) keeps text at 8 pt or more.
 FRONT = (34, 20, 28)
-QUESTION_WIDTHS = {C_ID: 5.5, C_IND: 13, C_Q: 22, C_HELP: 21, C_ANS: 8.5, C_BASIS: 10, C_EVID: 12, C_REM: 13,
-                   C_SRC: 9}
+QUESTION_WIDTHS = {C_ID: 5.5, C_Q: 26, C_HELP: 29, C_ANS: 8.5, C_BASIS: 10, C_EVID: 12, C_REM: 13, C_SRC: 11}
 
-HEADERS = [L.COL_ID, "Indicator", "Vraag", "Uitleg, en wanneer ja of deels", L.COL_ANSWER, L.COL_BASIS,
+HEADERS = [L.COL_ID, "Vraag", "Uitleg; wanneer ja, deels of n.v.t.", L.COL_ANSWER, L.COL_BASIS,
            L.COL_EVIDENCE, L.COL_REMARK, "Bron"]
 
 
@@ -65,6 +64,7 @@ def _formats(wb):
         "input_date": f(locked=False, bg_color="#FFF2CC", border=1, border_color="#BF9000", num_format="dd-mm-yyyy", align="left"),
         "head": f(bold=True, bg_color="#1F3864", font_color="#FFFFFF", text_wrap=True, border=1),
         "band": f(bold=True, font_size=11, bg_color="#D9E1F2", border=1),
+        "ind_band": f(bold=True, bg_color="#F2F2F2", border=1, border_color="#BFBFBF", text_wrap=True),
         "cell": f(text_wrap=True, border=1, border_color="#BFBFBF"),
         "cell_c": f(text_wrap=True, border=1, border_color="#BFBFBF", align="center"),
         "small": f(text_wrap=True, border=1, border_color="#BFBFBF", font_size=9, font_color="#595959"),
@@ -264,14 +264,16 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
         ws.set_row(row, 18)
         row += 1
         for ind in sorted(q.indicators_of(pillar.id), key=lambda i: i.phase):
+            ind_text = indicator_label(q, ind)
+            ws.merge_range(row, 0, row, C_SRC, ind_text, fmt["ind_band"])
+            ws.set_row(row, row_height([(ind_text, sum(widths.values()), 10, True)]))
+            row += 1
             for qq in q.questions_of(ind.id):
                 first = row if first is None else first
                 r1 = row + 1
-                ind_text = indicator_label(q, ind)
                 help_text = "\n".join(t for t in (qq.help, qq.criteria()) if t)
                 src = source_label(q, qq)
                 ws.write_string(row, C_ID, qq.id, fmt["cell_c"])
-                ws.write_string(row, C_IND, ind_text, fmt["cell"])
                 ws.write_string(row, C_Q, qq.text, fmt["cell"])
                 ws.write_string(row, C_HELP, help_text, fmt["small"])
                 ws.write_string(row, C_SRC, src, fmt["small"])
@@ -319,7 +321,7 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
                 ws.write_formula(row, H_DONE, f'=IF(OR({kind}="leeg",{kind}="ongeldig"),0,1)', None, cache[5])
                 # Room for the question's text and for a toelichting of a few lines; the sheet lets
                 # people make a row higher still (format_rows in the protection).
-                ws.set_row(row, max(row_height([(ind_text, widths[C_IND], 10), (qq.text, widths[C_Q], 10),
+                ws.set_row(row, max(row_height([(qq.text, widths[C_Q], 10),
                                                 (help_text, widths[C_HELP], 9), (src, widths[C_SRC], 9),
                                                 (evidence or "-", widths[C_EVID], 10)]),
                                     row_height([(remark or "-", widths[C_REM], 10)], extra_lines=1 if remark else 2)))
@@ -339,15 +341,16 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
 
 
 def indicator_label(q: Questionnaire, ind) -> str:
-    """The indicator as the question table shows it: id, name, phase (and keuzemenu)."""
-    menu = f"; keuzemenu: minimaal {ind.minimum} van {len(q.questions_of(ind.id))} ja" if ind.minimum else ""
-    return f"{ind.id} {ind.name} (fase {ind.phase}{menu})"
+    """The indicator as its band row shows it: id, name, phase, theme (and keuzemenu)."""
+    menu = f"; keuzemenu: minimaal {ind.minimum} van de {len(q.questions_of(ind.id))} vragen ja" if ind.minimum else ""
+    theme = f" · thema {ind.theme}" if ind.theme else ""
+    return f"Indicator {ind.id} {ind.name} (fase {ind.phase}: {q.phase_name(ind.phase)}{menu}){theme}"
 
 
 def source_label(q: Questionnaire, qq) -> str:
-    """A question's source by its title; a definition without [[bronnen]] keeps its own code."""
+    """A question's source by its (short) title; a definition without [[bronnen]] keeps its code."""
     if q.sources:
-        return q.source_title(qq.source)
+        return q.source_title(qq.source, short=True)
     return f"{qq.source[:3]} {qq.section}".strip()
 
 

@@ -278,7 +278,7 @@ indicator = "K-2"
 vraag = "Is er een coffeeshopbeleid?"
 ja_als = "Het beleid is vastgesteld."
 deels_als = "Er is een concept."
-nvt_als = "de gemeente geen coffeeshops heeft"
+nvt_als = "De gemeente heeft geen coffeeshops."
 bron = "vk §3"
 [[vragen]]
 id = "L-01"

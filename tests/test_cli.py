@@ -62,7 +62,7 @@ def test_example_then_score_writes_dashboards(run, tmp_path):
     assert r.exit_code == 0, r.output
     assert (tmp_path / "output" / "voorbeeldstad-dashboard-2026-03-18.xlsx").exists()
     assert "weet niet" in r.output          # the warnings are shown, one line each, with cell
-    assert "Vragen!E" in r.output
+    assert "Vragen!D" in r.output
 
 
 def test_score_json_agrees_with_the_library(run, tmp_path):
@@ -117,7 +117,7 @@ def test_bad_answer_exit_1_no_dashboard_others_still_scored(run, tmp_path, small
     bad = filled(small, tmp_path / "fout.xlsx", answers, gemeente="Foutstad")
     r = run("score", bad, good, "-q", small_path, "-o", "uit")
     assert r.exit_code == 1
-    assert "fout.xlsx, Vragen!E5: 'misschien' is geen geldig antwoord" in r.output
+    assert "fout.xlsx, Vragen!D7: 'misschien' is geen geldig antwoord" in r.output
     assert "1 van 2 bestand(en) niet verwerkt" in r.output
     assert (tmp_path / "uit" / "goedstad-dashboard-2026-03-15.xlsx").exists()
     assert not (tmp_path / "uit" / "foutstad-dashboard-2026-03-15.xlsx").exists()

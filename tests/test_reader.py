@@ -21,7 +21,7 @@ def answer_cell(path, qid):
     ws = wb[L.SHEET_QUESTIONS]
     for row in ws.iter_rows():
         if row[0].value == qid:
-            return row[4].coordinate
+            return row[3].coordinate
     raise KeyError(qid)
 
 
@@ -36,8 +36,12 @@ def test_reads_the_example_and_its_metadata(tmp_path, default_q):
     assert m.ambitie == {"BO": 3, "IP": 3, "BH": 3, "IW": 4, "CO": 2}
     assert (m.questionnaire_id, m.questionnaire_version) == (default_q.id, default_q.version)
     assert len(m.answers) == 105
-    assert m.answers["CO-02"].label == "ja" and m.answers["CO-02"].raw == " Ja"
-    assert m.answers["BH-07"].remark.startswith("Geen vergunningen")
+    typed = [a for a in m.answers.values() if a.raw == " Ja"]              # typed as people type
+    assert len(typed) == 1 and typed[0].label == "ja"
+    nvt = [(qid, a) for qid, a in m.answers.items() if a.label == "n.v.t."]
+    assert len(nvt) == 1 and default_q.question(nvt[0][0]).nvt_allowed    # only where n.v.t. can be
+    assert nvt[0][1].remark.startswith("N.v.t.: ")
+    assert m.geraadpleegd.startswith("OOV, HR/P&O") and sum(a.basis == "document" for a in m.answers.values()) > 30
     assert len(m.sha256) == 64
 
 
@@ -154,7 +158,7 @@ def test_our_template_with_rows_and_columns_moved_and_sheets_renamed(tmp_path, s
     wb.save(tmp_path / "moved.xlsx")
     m = read(tmp_path / "moved.xlsx", small)
     assert phases(m, small) == expected
-    assert m.answers["A-04"].sheet == "Vragenlijst 2026" and m.answers["A-04"].cell.startswith("G")
+    assert m.answers["A-04"].sheet == "Vragenlijst 2026" and m.answers["A-04"].cell.startswith("F")
 
 
 def test_missing_duplicated_and_unknown_ids(tmp_path, small):
