@@ -121,7 +121,9 @@ def test_live_formulas_agree_with_the_engine(tmp_path, default_q, small, menu):
     engine's: per question kind and value, per indicator status, per pillar phase, score,
     progress, answered, loose stones, ambitie and gap, and the pyramid's blocks."""
     old = qmod.load("piramide-fitte-gemeenten-1.0")        # still built in: its workbooks are still filled
-    cases = [(default_q, a) for a in patterns(default_q)] + [(old, a) for a in patterns(old)] + \
+    # Of 1.0: the patterns with one pillar all n.v.t. (2.0 allows n.v.t. too rarely for that) and
+    # the typed ones.
+    cases = [(default_q, a) for a in patterns(default_q)] + [(old, a) for a in patterns(old)[31:41]] + \
         [(small, a) for a in small_patterns(small)] + [(menu, a) for a in menu_patterns(menu)]
     assert len(cases) >= 50
     src = []
@@ -229,7 +231,7 @@ def test_template_renders_front_and_overview_on_one_page_each(tmp_path, default_
     # 105 questions with their criteria, printed at 8 pt or more, with room for a toelichting;
     # then the glossary.
     assert len(pages) <= 36
-    assert "Begrippen en bronnen" in pages[-2] + pages[-1]
+    assert "Begrippen en bronnen" in "".join(pages[-4:])
 
 
 def test_trend_dashboard_renders_without_errors(tmp_path, default_q):
