@@ -315,7 +315,7 @@ def _trend(wb, ws, fmt, t):
                    fmt["h2"])
 
     def pillar_line(items):
-        return "; ".join(f"{name}: score {d:+.0f} procentpunt" + (f", fase {dp:+d}" if dp else "")
+        return "; ".join(f"{name}: score {round(d):+d} procentpunt" + (f", fase {dp:+d}" if dp else "")
                          for d, dp, _, name in items) or "geen"
 
     def ind_line(items):

@@ -180,6 +180,14 @@ class Trend:
         out = []
         for r in self.results[:-1]:
             q = r.questionnaire
+            if (q.id, q.version) != (latest_q.id, latest_q.version):
+                phases = lambda qq: ", ".join(f"{p.number} {p.name}" for p in qq.phases)  # noqa: E731
+                differ = (f" De fasen verschillen ({q.version}: {phases(q)}; {latest_q.version}: {phases(latest_q)})."
+                          if phases(q) != phases(latest_q) else "")
+                out.append(f"{r.measurement.datum:%d-%m-%Y} is gemeten met {q.id} {q.version}, de laatste meting met "
+                           f"{latest_q.version}: de vragen zijn anders ingedeeld, dus fase en score zijn tussen deze "
+                           f"metingen alleen bij benadering te vergelijken.{differ} Indicatoren en antwoorden zijn "
+                           f"vergeleken via 'vervangt'.")
             gone = [x.id for x in q.questions if x.id not in known_q] + \
                    [x.id for x in q.indicators if x.id not in known_i]
             if gone:
@@ -202,9 +210,12 @@ class Trend:
                 continue
             deltas.append((b.score - a.score, b.phase - a.phase, pid, name))
         inds = self.indicators()
+        # The phase decides the direction; the score (in whole points, as shown) only when the
+        # phase stayed: a pillar is never both up and down.
+        way = lambda d: d[1] if d[1] else round(d[0])  # noqa: E731
         return {
-            "pillars_up": sorted([d for d in deltas if d[0] > 0 or d[1] > 0], key=lambda d: (-d[1], -d[0])),
-            "pillars_down": sorted([d for d in deltas if d[0] < 0 or d[1] < 0], key=lambda d: (d[1], d[0])),
+            "pillars_up": sorted([d for d in deltas if way(d) > 0], key=lambda d: (-d[1], -d[0])),
+            "pillars_down": sorted([d for d in deltas if way(d) < 0], key=lambda d: (d[1], d[0])),
             "indicators_up": sorted([i for i in inds if i.delta > 0], key=lambda i: (-i.delta, i.phase)),
             "indicators_down": sorted([i for i in inds if i.delta < 0], key=lambda i: (i.delta, i.phase)),
         }

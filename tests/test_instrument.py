@@ -131,3 +131,40 @@ def test_definition_errors_for_the_new_fields(tmp_path):
         assert f.line is not None, code                   # the item's line, for the RIEC's editor
     hint = next(f for f in Q.check(tmp_path / "def_onbekende_bron.toml")[1] if f.code == "def_onbekende_bron")
     assert "bedoelt u 'vk'" in hint.message
+
+
+def test_a_1_0_baseline_and_a_2_0_follow_up_form_one_trend(tmp_path, default_q):
+    """A 0-meting on 1.0 and a vervolgmeting on 2.0 of one gemeente: one trend, each read with
+    its own version, indicators compared through `vervangt`, the difference named."""
+    from piramide import questionnaire as Q
+    from piramide.dashboard import write_dashboard
+    from piramide.example import example_measurements
+    from piramide.history import build_trends
+    from piramide.reader import read_with
+    from piramide.template import write_template
+    old = Q.load("piramide-fitte-gemeenten-1.0")
+    p0 = write_template(old, tmp_path / "nul.xlsx", filled=example_measurements(old)[0])
+    p1 = write_template(default_q, tmp_path / "vervolg.xlsx", filled=example_measurements(default_q)[1])
+    candidates = Q.candidates()
+    results = []
+    for p in (p0, p1):
+        m, q = read_with(p, candidates)
+        results.append(score(m, q))
+    assert [r.questionnaire.version for r in results] == ["1.0", "2.0"]
+    (t,) = build_trends(results)
+    assert [r.questionnaire.version for r in t.results] == ["1.0", "2.0"]
+    # An indicator that continues a 1.0 one is compared with it; a new one is named as new.
+    by_id = {it.indicator_id: it for it in t.indicators()}
+    continued = [i for i in default_q.indicators if i.replaces and i.id not in {x.id for x in old.indicators}]
+    assert continued and all(by_id[i.id].statuses[0] is not None for i in continued)
+    new = [i for i in default_q.indicators if not i.replaces and i.id not in {x.id for x in old.indicators}]
+    assert all(by_id[i.id].statuses[0] is None and by_id[i.id].change == "nieuw in deze versie" for i in new)
+    notes = t.not_comparable()
+    assert any("gemeten met piramide-fitte-gemeenten 1.0" in n and "alleen bij benadering" in n
+               and "1 Bewust" in n and "1 Aanwezig" in n for n in notes)
+    mv = t.movers()
+    up, down = {d[2] for d in mv["pillars_up"]}, {d[2] for d in mv["pillars_down"]}
+    assert not up & down
+    ws = openpyxl.load_workbook(write_dashboard(t.latest, tmp_path / "d.xlsx", trend=t))["Trend"]
+    shown = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "alleen bij benadering" in shown
