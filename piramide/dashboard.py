@@ -49,7 +49,7 @@ def write_dashboard(r: Result, path: str | Path, trend=None, replace: bool = Tru
         fmt = formats(wb)
         wb.set_custom_property(OUTPUT_MARK, "dashboard")
         m = r.measurement
-        wb.set_properties({"title": f"Piramide Fitte Gemeenten: {m.gemeente}", "subject": "Dashboard weerbaarheid",
+        wb.set_properties({"title": f"{r.questionnaire.title}: {m.gemeente}", "subject": "Dashboard weerbaarheid",
                            "comments": f"Gemaakt met piramide {__version__}. Vertrouwelijk."})
         has_trend = trend is not None and len(trend.results) > 1
         _dashboard(wb, wb.add_worksheet("Dashboard"), fmt, r, trend if has_trend else None)
@@ -82,7 +82,7 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     ws.set_column(0, n_cols - 1, col_w)
     across = lambda n: n * (col_w + PAD) - PAD  # noqa: E731  (the width of n merged columns)
     ws.hide_gridlines(2)
-    ws.merge_range(0, 0, 0, n_cols - 1, f"Piramide Fitte Gemeenten: {m.gemeente}", fmt["title"])
+    ws.merge_range(0, 0, 0, n_cols - 1, f"{q.title}: {m.gemeente}", fmt["title"])
     ws.set_row(0, 28)
     sub = (f"Meting van {_fmt_date(m.datum)}" + (f" ({m.soort})" if m.soort else "") +
            (f" · {m.regio}" if m.regio else "") + (f" · ingevuld door {m.ingevuld_door}" if m.ingevuld_door else "") +
