@@ -150,4 +150,4 @@ def test_many_dashboards_written_over_both_cores(tmp_path, small):
     jobs = [(t, tmp_path / "uit" / f"{i}.xlsx", False) for i, t in enumerate(trends)]
     assert write_dashboards(jobs, workers=2, progress=False) == [""] * 13
     wb = openpyxl.load_workbook(tmp_path / "uit" / "12.xlsx")
-    assert wb["Dashboard"]["A1"].value == f"Piramide Fitte Gemeenten: {trends[12].gemeente}"
+    assert wb["Dashboard"]["A1"].value == f"{trends[12].latest.questionnaire.title}: {trends[12].gemeente}"
