@@ -95,7 +95,8 @@ def special_answers(q: Questionnaire) -> str:
     """What n.v.t., weet niet and an empty answer do, for the filling-in instructions."""
     parts = []
     if nvt_labels(q):
-        parts.append(f"{or_list(nvt_labels(q))} telt niet mee")
+        only = ", en kan alleen waar de vraag dat zegt" if any(not qq.nvt_allowed for qq in q.questions) else ""
+        parts.append(f"{or_list(nvt_labels(q))} telt niet mee{only}")
     if unknown_labels(q):
         parts.append(f"'{or_list(unknown_labels(q))}' telt als niet behaald en wordt gemeld als kennisleemte")
     lead = "; ".join(parts)

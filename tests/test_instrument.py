@@ -6,6 +6,8 @@ Pillar K: K-1 (phase 1, minimaal 2 of K-01..K-04), K-2 (phase 2: K-05 n.v.t. can
 n.v.t. only without coffeeshops). Pillar L: L-1 (L-01), L-2 (L-02).
 """
 
+from dataclasses import replace
+
 import openpyxl
 import pytest
 
@@ -168,3 +170,28 @@ def test_a_1_0_baseline_and_a_2_0_follow_up_form_one_trend(tmp_path, default_q):
     ws = openpyxl.load_workbook(write_dashboard(t.latest, tmp_path / "d.xlsx", trend=t))["Trend"]
     shown = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "alleen bij benadering" in shown
+
+
+def test_dashboard_shows_the_share_on_documents_and_the_full_handvat(menu, tmp_path):
+    """K: 6 answered (K-01..K-06 ja, K-05 nee): K-01 and K-02 from a document, K-03 from a
+    conversation, the rest without a way given: 2 of 6 = 33 % on documents. L says nothing: –."""
+    from piramide.dashboard import write_dashboard
+    m = measure(menu, {"K-05": "nee"})
+    m.answers.update({qid: replace(m.answers[qid], basis=b) for qid, b in
+                      [("K-01", "document"), ("K-02", "document"), ("K-03", "gesprek")]})
+    r = score(m, menu)
+    k, l_ = r.pillar("K"), r.pillar("L")
+    assert k.bases == {"document": 2, "gesprek": 1, "inschatting": 0, "niet opgegeven": 3}
+    assert round(k.on_documents, 1) == 33.3 and l_.on_documents is None
+    wb = openpyxl.load_workbook(write_dashboard(r, tmp_path / "d.xlsx"))
+    cells = [c.value for row in wb["Dashboard"].iter_rows() for c in row if c.value is not None]
+    i = cells.index("Op documenten")
+    assert any(isinstance(v, float) and abs(v - 1 / 3) < 1e-9 for v in cells[i:]) and "–" in cells[i:]
+    plan = [c.value for row in wb["Verbeterpunten"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Leg vast." in plan                                       # K-2 open: its handvat, no details
+    r2 = score(measure(menu, {"K-01": "nee", "K-02": "nee", "K-03": "nee"}), menu)
+    plan2 = [c.value for row in openpyxl.load_workbook(write_dashboard(r2, tmp_path / "d2.xlsx"))["Verbeterpunten"]
+             .iter_rows() for c in row if isinstance(c.value, str)]
+    assert ("Kies er twee.\nEerste stap: Bespreek het menu.\nEigenaar: OOV\nKleine gemeente: Samen met de buren.\n"
+            "Gebruik: Handreiking X") in plan2
+    assert "K-2" not in " ".join(plan2)                              # above the open foundation K-1: not yet
