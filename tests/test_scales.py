@@ -88,7 +88,8 @@ def test_instructions_for_the_default_scale(tmp_path, default_q):
     front = texts(src, "Voorblad")
     assert "iedere vraag met ja, deels, nee, n.v.t. of weet niet (keuzelijst)" in front
     assert "ja = 1, deels = 0,5, nee = 0, weet niet = 0" in front
-    assert "n.v.t. telt niet mee; 'weet niet' telt als niet behaald en wordt gemeld als kennisleemte" in front
+    assert ("n.v.t. telt niet mee, en kan alleen waar de vraag dat zegt; 'weet niet' telt als niet behaald en "
+            "wordt gemeld als kennisleemte") in front
     assert "ja = 1, deels = 0,5, nee = 0, weet niet = 0, leeg = 0; n.v.t. telt niet mee" in texts(src, "Overzicht")
     dash = write_dashboard(score(read(src, default_q), default_q), tmp_path / "dash.xlsx")
     about = texts(dash, "Over")
