@@ -3,6 +3,8 @@ sees, so that the reader finds fields by what they say, not by where they stand.
 
 import re
 
+from .model import BASES, DOCUMENT, GESPREK, INSCHATTING  # noqa: F401  (the reader and template use them from here)
+
 SHEET_FRONT = "Voorblad"
 SHEET_QUESTIONS = "Vragen"
 SHEET_OVERVIEW = "Overzicht"
@@ -44,9 +46,7 @@ COL_EVIDENCE = "Bewijs (vindplaats)"
 BASIS_ALIASES = ["hoe bepaald", "bepaald via", "hoe vastgesteld", "onderbouwing", "grondslag"]
 EVIDENCE_ALIASES = ["bewijs (vindplaats)", "bewijs", "vindplaats", "bewijsstuk", "bewijs / vindplaats",
                     "bewijs en vindplaats"]
-# How an answer was reached, from firm to soft, and the ways people write it.
-DOCUMENT, GESPREK, INSCHATTING = "document", "gesprek", "inschatting"
-BASES = [DOCUMENT, GESPREK, INSCHATTING]
+# The ways people write how an answer was reached (model.BASES).
 BASIS_FORMS = {"document": DOCUMENT, "documenten": DOCUMENT, "doc": DOCUMENT, "stuk": DOCUMENT,
                "documentstudie": DOCUMENT, "gesprek": GESPREK, "gesprekken": GESPREK, "interview": GESPREK,
                "interviews": GESPREK, "mondeling": GESPREK, "inschatting": INSCHATTING,

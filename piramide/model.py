@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 # out of every count; "unknown" ("weet niet") counts as 0 and is reported as a gap.
 VALUE, NVT, UNKNOWN = "waarde", "nvt", "onbekend"
 
+# How an answer was reached, from firm to soft.
+DOCUMENT, GESPREK, INSCHATTING = "document", "gesprek", "inschatting"
+BASES = [DOCUMENT, GESPREK, INSCHATTING]
+
 
 @dataclass(frozen=True)
 class Option:

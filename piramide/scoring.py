@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .findings import Finding, finding
-from .labels import BASES, DOCUMENT
 from .measurement import EMPTY, INVALID, Answer, Measurement
-from .model import NVT, UNKNOWN, VALUE, Indicator, Pillar, Question, Questionnaire
+from .model import BASES, DOCUMENT, NVT, UNKNOWN, VALUE, Indicator, Pillar, Question, Questionnaire
 
 BEHAALD, DEELS, NIET_BEHAALD, ONBEKEND, NVT_STATUS = "behaald", "deels", "niet behaald", "onbekend", "n.v.t."
 MET = (BEHAALD, NVT_STATUS)
