@@ -47,7 +47,7 @@ def _make(args):
                     soort="0-meting", ingevuld_door="benchmark", ambitie={p.id: 3 for p in q.pillars})
     for qq in q.questions:
         r = rng.random()
-        label = "ja" if r < level else "deels" if r < level + 0.12 else "n.v.t." if r < level + 0.15 else \
+        label = "ja" if r < level else "deels" if r < level + 0.12 else ("n.v.t." if qq.nvt_allowed else "nee") if r < level + 0.15 else \
             "weet niet" if r < level + 0.17 else "nee"
         m.answers[qq.id] = Answer(qq.id, "", label, remark="Toelichting." if r < 0.1 else "")
     return write_template(q, Path(folder) / f"gemeente-{i:03d}.xlsx", filled=m)
