@@ -48,6 +48,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "vraag_ontbreekt": (FOUT, "vraag {vraag} staat niet in het werkboek. Zet de rij terug (zie een leeg invulwerkboek: piramide template)."),
     "vraag_dubbel": (FOUT, "vraag {vraag} staat er meer dan eens in (ook op {andere}). Verwijder de dubbele rij."),
     "vraag_onbekend": (WAARSCHUWING, "'{vraag}' is geen vraag uit {vragenlijst}. Deze rij wordt genegeerd."),
+    "vraag_tekst_lijkt_op": (FOUT, "de vraag '{tekst}' lijkt op vraag {vraag} ('{vraagtekst}'), maar is niet dezelfde tekst; "
+                                   "het antwoord telt niet mee. Is het dezelfde vraag, neem dan de tekst uit de vragenlijst "
+                                   "over of zet {vraag} in een kolom ID."),
+    "vraag_tekst_onbekend": (WAARSCHUWING, "'{tekst}' is geen vraag uit {vragenlijst} (niet op id, nummer of tekst gevonden). "
+                                           "Deze rij wordt genegeerd."),
+    "vraag_nummer_onbekend": (WAARSCHUWING, "vraagnummer '{nummer}' wijst geen vraag aan {waar}; {uitleg}. Deze rij wordt "
+                                            "genegeerd; controleer de nummering."),
+    "vraag_nummer_tekst": (FOUT, "nummer '{nummer}' is vraag {vraag}, maar de tekst is die van vraag {andere}. Controleer de "
+                                 "nummering of de tekst; deze rij telt niet mee."),
+    "antwoord_twee_markeringen": (FOUT, "vraag {vraag} heeft meer dan één antwoord aangekruist: {plekken}. Laat één kruisje "
+                                        "staan, onder het antwoord dat geldt."),
+    "markering_ongeldig": (FOUT, "'{waarde}' onder '{kolom}' is geen kruisje bij vraag {vraag}. Zet een x onder het gekozen "
+                                 "antwoord en laat de andere kolommen leeg."),
+    "indeling_onbekend": (FOUT, "hier is geen vragentabel herkend. Gevonden: {gevonden}. Ontbreekt: {ontbreekt}. Zet boven de "
+                                "vragen één kopregel met een kolom ID, Nr of Vraag en een kolom Antwoord, of een kolom per "
+                                "antwoord ({labels}) met een x onder het gekozen antwoord; of gebruik het invulwerkboek "
+                                "(piramide template)."),
+    "blad_niet_herkend": (WAARSCHUWING, "dit blad lijkt vragen te bevatten, maar er is geen vragentabel herkend; het wordt niet "
+                                        "gelezen. Gevonden: {gevonden}. Ontbreekt: {ontbreekt}. Zet boven de vragen één kopregel "
+                                        "met een kolom ID, Nr of Vraag en een kolom Antwoord, of een kolom per antwoord ({labels})."),
+    "indeling_geen_vragen": (FOUT, "de kopregel op rij {rij} is herkend ({kolommen}), maar geen van de {aantal} rijen eronder "
+                                   "hoort op id, nummer of tekst bij een vraag van {vragenlijst}. Geef met --vragenlijst (-q) "
+                                   "de vragenlijst van dit werkboek, of zet de id's van de vragen in een kolom ID."),
     "geen_vragen": (FOUT, "het werkboek bevat geen enkele vraag van {vragenlijst}. Is dit wel een ingevulde piramide?"),
     "meta_ontbreekt": (FOUT, "'{veld}' is niet ingevuld op het voorblad. Vul het in."),
     "meta_tegenstrijdig": (FOUT, "'{veld}' is hier '{waarde}', maar op {plek} staat '{andere}'. Staat er een kopie van "
@@ -178,3 +201,23 @@ CATALOGUE.update({
     "invoer_xml_onveilig": (FOUT, "onderdeel {onderdeel} bevat een DOCTYPE- of ENTITY-declaratie, wat een Excel-werkboek nooit heeft; "
                                   "het bestand wordt niet geopend. Vraag het werkboek opnieuw op."),
 })
+
+
+# Parts of the layout messages above, so that every Dutch word stays in this catalogue.
+FRAGMENTS = {
+    "leeg_blad": "een leeg blad",
+    "rijen": "{rijen} gevulde rijen, waarvan {vragen} die op vragen lijken",
+    "kopregel": "een kopregel op rij {rij} met {koppen}",
+    "geen_kopregel": "geen kopregel",
+    "mist_antwoord": "een antwoordkolom (Antwoord, Score, Ja/Nee) of een kolom per antwoord ({labels})",
+    "mist_sleutel": "een kolom met het id, het nummer of de tekst van de vraag (ID, Nr, Vraag)",
+    "mist_kopregel": "een kopregel boven de vragen",
+    "in_pijler": "in pijler {pijler}",
+    "in_vragenlijst": "in {vragenlijst}",
+    "nummer_id": "een nummer is hier het getal aan het eind van het id ({voorbeeld})",
+    "nummer_volgorde": "een nummer is hier de plaats van de vraag, 1 tot en met {aantal}",
+}
+
+
+def fragment(key: str, **context) -> str:
+    return FRAGMENTS[key].format(**context)

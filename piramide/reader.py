@@ -8,6 +8,7 @@ Everything off becomes a finding with sheet and cell. Reading knows nothing of s
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import io
 import re
@@ -15,19 +16,17 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from . import labels as L
-from . import parts
+from . import layout, parts
 from .answers import cell_text, normalize
-from .findings import finding
+from .findings import finding, fragment
 from .errors import InputError, ReadError
 from .gate import check_bytes, read_checked
-from .measurement import EMPTY, INVALID, Measurement
-from .model import NVT, UNKNOWN, Questionnaire
+from .measurement import EMPTY, INVALID, Answer, Measurement
+from .model import NVT, UNKNOWN, Question, Questionnaire
 from .output import OUTPUT_MARK
 
-_ID_LIKE = re.compile(r"^[A-Za-z]{1,6}-?\d{1,4}[A-Za-z]?$")
 _MONTHS = {"jan": 1, "januari": 1, "feb": 2, "februari": 2, "mrt": 3, "maart": 3, "apr": 4, "april": 4,
            "mei": 5, "jun": 6, "juni": 6, "jul": 7, "juli": 7, "aug": 8, "augustus": 8, "sep": 9,
            "sept": 9, "september": 9, "okt": 10, "oktober": 10, "nov": 11, "november": 11,
@@ -339,107 +338,418 @@ def _read_info(info, q: Questionnaire, m: Measurement):
              geladen=f"versie {q.version}")
 
 
-def _header(row: tuple) -> tuple[int, int, int | None, int | None, int | None] | None:
-    """Column indexes of id, answer, remark, basis and evidence when this row is a
-    question-table header (the last three may be missing)."""
-    id_col = ans_col = rem_col = basis_col = ev_col = None
-    for c, v in enumerate(row):
-        if not isinstance(v, str) or len(v) > 40:
-            continue
-        key = L.norm(v)
-        if id_col is None and key in L.ID_ALIASES:
-            id_col = c
-        elif ans_col is None and key in L.ANSWER_ALIASES:
-            ans_col = c
-        elif rem_col is None and key in L.REMARK_ALIASES:
-            rem_col = c
-        elif basis_col is None and key in L.BASIS_ALIASES:
-            basis_col = c
-        elif ev_col is None and key in L.EVIDENCE_ALIASES:
-            ev_col = c
-    if id_col is not None and ans_col is not None:
-        return id_col, ans_col, rem_col, basis_col, ev_col
-    return None
-
-
 def _cell(row: tuple, col: int | None) -> str:
     return " ".join(cell_text(row[col]).split()) if col is not None and col < len(row) else ""
 
 
-def _holds_questions(rows, q: Questionnaire) -> bool:
-    return any(_header(row) for row in rows) and any(
+def _at(row: tuple, col: int | None):
+    return row[col] if col is not None and col < len(row) else None
+
+
+def answer_labels(q: Questionnaire) -> dict[str, str]:
+    """The column headers that name an answer of one of the definition's scales (label or
+    synonym, normalised) -> the label as the first scale has it. Synonyms that are a number,
+    a truth value or a single letter are no column header ("1", "waar", "j")."""
+    out: dict[str, str] = {}
+    for scale in q.scales:
+        for o in scale.options:
+            for form in (o.label, *o.aliases):
+                key = layout.header_key(form)
+                if key and not (len(key) <= 1 or key in ("true", "false", "waar", "onwaar")
+                                or layout.parse_number(key)):
+                    out.setdefault(key, o.label)
+    return out
+
+
+class _Definition:
+    """What matching rows to a definition needs: question numbers per scope, question texts,
+    the pillar a sheet or heading names. Built lazily: reading our own template, where every
+    row carries its id, never needs it."""
+
+    def __init__(self, q: Questionnaire):
+        self.q = q
+        self._numbering: dict[str | None, tuple[dict[int, Question], bool]] = {}
+        self._texts: dict[str, list[Question]] | None = None
+        self._pillars: list[tuple[str, set[str], str, str]] | None = None
+
+    def known(self, value) -> bool:
+        return isinstance(value, str) and self.q.has_question(value.strip().upper())
+
+    def numbering(self, pillar_id: str | None) -> tuple[dict[int, Question], bool]:
+        """Question numbers within a scope (a pillar, or the whole definition when None):
+        the number at the end of each id when every id of the scope ends in one and no two
+        the same (True); else the place of the question in the definition's order, 1..N."""
+        if pillar_id not in self._numbering:
+            qs = [qq for qq in self.q.questions if pillar_id is None or self.q.pillar_of(qq).id == pillar_id]
+            tails = [re.search(r"(\d+)$", qq.id) for qq in qs]
+            numbers = [int(t.group(1)) for t in tails if t]
+            if qs and len(numbers) == len(qs) and len(set(numbers)) == len(qs):
+                self._numbering[pillar_id] = (dict(zip(numbers, qs)), True)
+            else:
+                self._numbering[pillar_id] = ({n: qq for n, qq in enumerate(qs, 1)}, False)
+        return self._numbering[pillar_id]
+
+    def scope_of(self, number: layout.Number, scope: str | None) -> str | None | bool:
+        """The pillar a number speaks of: the one its prefix ("BO 1") or its first part
+        ("3.4": the third pillar) names, else the table's own scope. False: none."""
+        if number.prefix:
+            pillar = next((p.id for p in self.q.pillars if p.id.lower() == number.prefix), None)
+            return pillar if pillar is not None and number.minor is None else False
+        if number.minor is not None:
+            return self.q.pillars[number.major - 1].id if 1 <= number.major <= len(self.q.pillars) else False
+        return scope
+
+    def by_number(self, number: layout.Number, scope: str | None) -> Question | None:
+        pillar = self.scope_of(number, scope)
+        if pillar is False or pillar is True:
+            return None
+        n = number.minor if number.minor is not None and not number.prefix else number.major
+        return self.numbering(pillar or None)[0].get(n)
+
+    def texts(self) -> dict[str, list[Question]]:
+        if self._texts is None:
+            self._texts = {}
+            for qq in self.q.questions:
+                self._texts.setdefault(layout.text_key(qq.text), []).append(qq)
+        return self._texts
+
+    def by_text(self, key: str, where: _Scope) -> Question | None:
+        found = self.texts().get(key, [])
+        if len(found) > 1:
+            scope = where.get()
+            found = [qq for qq in found if self.q.pillar_of(qq).id == scope]
+        return found[0] if len(found) == 1 else None
+
+    def near(self, key: str) -> Question | None:
+        """The question whose text is nearest, when near enough (difflib ratio >= NEAR) but
+        not the same: for a finding, never to take."""
+        best, best_ratio = None, NEAR
+        for text, qs in self.texts().items():
+            sm = difflib.SequenceMatcher(None, key, text, autojunk=False)
+            if sm.real_quick_ratio() >= best_ratio and sm.quick_ratio() >= best_ratio:
+                ratio = sm.ratio()
+                if ratio >= best_ratio and ratio < 1:
+                    best, best_ratio = qs[0], ratio
+        return best
+
+    def pillar_named(self, text: str) -> str | None:
+        """The pillar a sheet name or heading names: its name or id ("Informatiepositie",
+        "Pijler IP", "IP - Informatiepositie", "2. Informatiepositie"), or "Pijler 2". One pillar
+        only; a text naming two names none."""
+        if self._pillars is None:
+            self._pillars = []
+            for p in self.q.pillars:
+                name, ident = layout.text_key(p.name), layout.text_key(p.id)
+                exact = {name, ident, "pijler " + ident, "pijler " + name}
+                self._pillars.append((p.id, exact, name, ident))
+        key = layout.text_key(text)
+        if not key:
+            return None
+        hits = {pid for pid, exact, name, ident in self._pillars
+                if key in exact or (len(name) >= 4 and re.search(rf"\b{re.escape(name)}\b", key))
+                or (len(ident) >= 2 and key.startswith(ident + " "))}
+        if len(hits) == 1:
+            return hits.pop()
+        m = re.match(r"^pijler\s*(\d{1,2})\b", L.norm(text))
+        if not hits and m and 1 <= int(m.group(1)) <= len(self.q.pillars):
+            return self.q.pillars[int(m.group(1)) - 1].id
+        return None
+
+
+NEAR = 0.85        # difflib ratio from which a question text counts as "resembles"
+EXPLAIN_SHEETS = 10
+
+
+def _holds_questions(rows, q: Questionnaire, words: dict[str, str]) -> bool:
+    return any(layout.read_header(rows, r, words) for r in range(len(rows)) if rows[r]) and any(
         isinstance(v, str) and q.has_question(v.strip().upper()) for row in rows for v in row)
+
+
+@dataclass
+class _Row:
+    """Where a question was found on a row: the question, and the cell that named it."""
+    question: Question
+    col: int
+
+
+class _Scope:
+    """The pillar the rows at hand belong to: named by the sheet, then by the last heading row
+    that names one. Resolved only when a number or a text needs it: rows that carry their id
+    never do."""
+
+    def __init__(self, d: _Definition, title: str):
+        self.d, self.todo = d, [title]
+        self.pillar: str | None = None
+
+    def see(self, heading: str):
+        self.todo.append(heading)
+
+    def get(self) -> str | None:
+        for text in self.todo:
+            self.pillar = self.d.pillar_named(text) or self.pillar
+        self.todo.clear()
+        return self.pillar
+
+
+def _match(d: _Definition, m: Measurement, title: str, row: tuple, r: int, h: layout.Header,
+           where: _Scope, pending: list, near_named: set[str]) -> _Row | None:
+    """The question on this row: by id, by number, or by its exact text (in that order).
+    A number and an exact text naming two different questions is a fout, and so is a text
+    that only resembles a question: neither is ever taken."""
+    q = d.q
+    numbered = None
+    for c in h.keys:
+        v = _at(row, c)
+        number = layout.parse_number(v)
+        if number is None:
+            if isinstance(v, str) and layout.ID_LIKE.match(v.strip()):
+                _add(m, "vraag_onbekend", title, cell_ref(r, c), vraag=v.strip(), vragenlijst=q.label())
+                return None
+            continue
+        scope = where.get()
+        qq = d.by_number(number, scope)
+        if qq is not None:
+            numbered = _Row(qq, c)
+            break
+        if isinstance(v, str) and layout.ID_LIKE.match(v.strip()) and not v.strip()[:1].isdigit():
+            _add(m, "vraag_onbekend", title, cell_ref(r, c), vraag=v.strip(), vragenlijst=q.label())
+            return None
+        pending.append(("nummer", r, c, number, d.scope_of(number, scope)))
+        break
+    text_cols = [h.text] if h.text is not None else \
+        [c for c, v in enumerate(row) if isinstance(v, str) and c not in _answer_cols(h)]
+    for c in text_cols:
+        v = _at(row, c)
+        if not isinstance(v, str) or len(v) > 2000:
+            continue
+        key = layout.text_key(v)
+        if not key:
+            continue
+        qq = d.by_text(key, where)
+        if qq is not None:
+            if numbered is not None and numbered.question.id != qq.id:
+                _add(m, "vraag_nummer_tekst", title, cell_ref(r, numbered.col),
+                     nummer=cell_text(_at(row, numbered.col)).strip(), vraag=numbered.question.id, andere=qq.id)
+                return None
+            return numbered or _Row(qq, c)
+        if numbered is None and h.text is not None and len(key) >= 4:
+            like = d.near(key)
+            if like is not None:
+                near_named.add(like.id)
+                _add(m, "vraag_tekst_lijkt_op", title, cell_ref(r, c), tekst=" ".join(v.split()), vraag=like.id,
+                     vraagtekst=like.text)
+                return None
+            if any(_at(row, ac) not in (None, "") for ac in _answer_cols(h)):
+                pending.append(("tekst", r, c, " ".join(v.split()), None))
+    return numbered
+
+
+def _answer_cols(h: layout.Header) -> list[int]:
+    cols = [c for c, _ in h.marks] if h.marks else [h.answer] if h.answer is not None else []
+    return cols + [c for c in (h.remark, h.basis, h.evidence) if c is not None]
+
+
+def _marked(q: Questionnaire, qq: Question, row: tuple, r: int, h: layout.Header, title: str,
+            remark: str, m: Measurement) -> tuple[Answer, bool]:
+    """The answer given as a mark under a column headed with an answer label. One mark: that
+    answer; none: empty; two or more, or something that is no mark: a fout, never a guess.
+    The bool says whether a finding was already made."""
+    marked, scale = [], q.scale(qq.scale_id)
+    first = cell_ref(r, h.marks[0][0])
+    for c, label in h.marks:
+        v = _at(row, c)
+        if is_error_value(v):
+            _add(m, "antwoord_foutwaarde", title, cell_ref(r, c), waarde=cell_text(v).strip(), vraag=qq.id)
+            return Answer(qq.id, INVALID, raw=cell_text(v), remark=remark, sheet=title, cell=cell_ref(r, c)), True
+        key = L.norm(cell_text(v))
+        if key in layout.NOT_MARKS:
+            continue
+        if key not in layout.MARKS:
+            _add(m, "markering_ongeldig", title, cell_ref(r, c), waarde=cell_text(v).strip(), kolom=label, vraag=qq.id)
+            return Answer(qq.id, INVALID, raw=cell_text(v), remark=remark, sheet=title, cell=cell_ref(r, c)), True
+        marked.append((c, label))
+    if not marked:
+        return Answer(qq.id, EMPTY, remark=remark, sheet=title, cell=first), False
+    if len(marked) > 1:
+        places = " en ".join(f"{title}!{cell_ref(r, c)} ({label})" for c, label in marked)
+        _add(m, "antwoord_twee_markeringen", title, cell_ref(r, marked[0][0]), vraag=qq.id, plekken=places)
+        return Answer(qq.id, INVALID, raw=" + ".join(label for _, label in marked), remark=remark, sheet=title,
+                      cell=cell_ref(r, marked[0][0])), True
+    c, label = marked[0]
+    return normalize(scale, qq.id, label, remark, title, cell_ref(r, c)), False
 
 
 def _read_answers(book: Book, q: Questionnaire, m: Measurement) -> list[tuple[str, int, int]]:
     """Fill m.answers from the visible sheets; return the (sheet, row, col) of empty answer
     cells. A hidden sheet is never read for answers (a hidden copy of last year's answers
-    must not count); when it holds questions, a warning says so."""
+    must not count); when it holds questions, a warning says so.
+
+    The question tables are found by `layout.tables_of`; a row's question by its id, its
+    number or its text (see `_match`, `_Definition.numbering`). A sheet or heading row that
+    names a pillar makes the rows below it that pillar's: their numbers count within it."""
     where: dict[str, str] = {}
     empties = []
+    words = answer_labels(q)
+    d = _Definition(q)
     for title in book.hidden:
-        if _holds_questions(book.sheets.get(title, []), q):
+        if _holds_questions(book.sheets.get(title, []), q, words):
             _add(m, "vragen_verborgen", title)
+    near_named: set[str] = set()
+    found: dict[str, list[layout.Table]] = {}
     for title, rows in book.sheets.items():
         if title in book.hidden:
             continue
-        cols = None
-        for r, row in enumerate(rows):
-            raw_id: Any = row[cols[0]] if cols is not None and cols[0] < len(row) else None
-            qid = raw_id.strip().upper() if isinstance(raw_id, str) else ""
-            if not q.has_question(qid):
-                head = _header(row)       # only rows that are not questions can be a (new) header
-                if head:
-                    cols = head
+        tables = found[title] = layout.tables_of(title, rows, words, known=d.known)
+        scope = _Scope(d, title)
+        for t in tables:
+            h = t.header
+            pending: list = []
+            matched = 0
+            for r in range(t.start, t.end):
+                row = rows[r]
+                if r < t.first:
+                    if r < h.row and (text := layout.lone_text(row)):
+                        scope.see(text)
                     continue
-            if cols is None or not qid:
-                continue
-            id_col, ans_col, rem_col, basis_col, ev_col = cols
-            if not q.has_question(qid):
-                if _ID_LIKE.match(qid):
-                    _add(m, "vraag_onbekend", title, cell_ref(r, id_col), vraag=raw_id.strip(),
-                         vragenlijst=q.label())
-                continue
-            ref = f"{title}!{cell_ref(r, ans_col)}"
-            if qid in where:
-                _add(m, "vraag_dubbel", title, cell_ref(r, id_col), vraag=qid, andere=where[qid])
-                continue
-            where[qid] = ref
-            value = row[ans_col] if ans_col < len(row) else None
-            remark = cell_text(row[rem_col]) if rem_col is not None and rem_col < len(row) else ""
-            qq = q.question(qid)
-            a = normalize(q.scale(qq.scale_id), qid, value, remark.strip(), title, cell_ref(r, ans_col))
-            basis = _cell(row, basis_col)
-            if basis and basis_col is not None:
-                known = L.BASIS_FORMS.get(L.norm(basis))
-                if known is None and not is_error_value(row[basis_col]):
-                    _add(m, "bepaald_onbekend", title, cell_ref(r, basis_col), waarde=basis, vraag=qid,
-                         keuzes=", ".join(L.BASES[:-1]) + " of " + L.BASES[-1])
-                a = replace(a, basis=known or basis, evidence=_cell(row, ev_col))
-            elif ev_col is not None:
-                a = replace(a, evidence=_cell(row, ev_col))
-            m.answers[qid] = a
-            if is_error_value(value):
-                _add(m, "antwoord_foutwaarde", title, a.cell, waarde=cell_text(value).strip(), vraag=qid)
-            elif a.kind == EMPTY:
-                empties.append((title, r, ans_col))
-            elif a.kind == INVALID:
-                choices = ", ".join(q.scale(qq.scale_id).labels())
-                _add(m, "antwoord_ongeldig", title, a.cell, waarde=a.raw, vraag=qid,
-                     keuzes=choices.rsplit(", ", 1)[0] + " of " + choices.rsplit(", ", 1)[-1])
-            elif a.kind == UNKNOWN:
-                _add(m, "antwoord_weet_niet", title, a.cell, vraag=qid)
-            elif a.kind == NVT and not qq.nvt_allowed:
-                options = [o.label for o in q.scale(qq.scale_id).options if o.kind != NVT]
-                _add(m, "antwoord_nvt_niet_toegestaan", title, a.cell, vraag=qid,
-                     keuzes=", ".join(options[:-1]) + " of " + options[-1])
+                if not row:
+                    continue
+                hit = None
+                for c in h.keys:                      # the fast path: our own template, ids in place
+                    v = row[c] if c < len(row) else None
+                    if isinstance(v, str) and q.has_question(v.strip().upper()):
+                        hit = _Row(q.question(v.strip().upper()), c)
+                        break
+                if hit is None:
+                    hit = _match(d, m, title, row, r, h, scope, pending, near_named)
+                if hit is None:
+                    text = layout.lone_text(row)
+                    if text:
+                        scope.see(text)
+                    continue
+                matched += 1
+                qq = hit.question
+                qid = qq.id
+                remark = cell_text(row[h.remark]) if h.remark is not None and h.remark < len(row) else ""
+                if h.marks:
+                    a, reported = _marked(q, qq, row, r, h, title, remark.strip(), m)
+                    value, ans_col = None, h.marks[0][0]
+                else:
+                    assert h.answer is not None
+                    ans_col = h.answer
+                    value = row[ans_col] if ans_col < len(row) else None
+                    a, reported = normalize(q.scale(qq.scale_id), qid, value, remark.strip(), title,
+                                            cell_ref(r, ans_col)), False
+                if qid in where:
+                    _add(m, "vraag_dubbel", title, cell_ref(r, hit.col), vraag=qid, andere=where[qid])
+                    continue
+                where[qid] = f"{title}!{a.cell}"
+                basis = _cell(row, h.basis)
+                if basis and h.basis is not None:
+                    known = L.BASIS_FORMS.get(L.norm(basis))
+                    if known is None and not is_error_value(row[h.basis]):
+                        _add(m, "bepaald_onbekend", title, cell_ref(r, h.basis), waarde=basis, vraag=qid,
+                             keuzes=", ".join(L.BASES[:-1]) + " of " + L.BASES[-1])
+                    a = replace(a, basis=known or basis, evidence=_cell(row, h.evidence))
+                elif h.evidence is not None:
+                    a = replace(a, evidence=_cell(row, h.evidence))
+                m.answers[qid] = a
+                if reported:
+                    continue
+                if is_error_value(value):
+                    _add(m, "antwoord_foutwaarde", title, a.cell, waarde=cell_text(value).strip(), vraag=qid)
+                elif a.kind == EMPTY:
+                    empties.append((title, r, ans_col))
+                elif a.kind == INVALID:
+                    choices = ", ".join(q.scale(qq.scale_id).labels())
+                    _add(m, "antwoord_ongeldig", title, a.cell, waarde=a.raw, vraag=qid,
+                         keuzes=choices.rsplit(", ", 1)[0] + " of " + choices.rsplit(", ", 1)[-1])
+                elif a.kind == UNKNOWN:
+                    _add(m, "antwoord_weet_niet", title, a.cell, vraag=qid)
+                elif a.kind == NVT and not qq.nvt_allowed:
+                    options = [o.label for o in q.scale(qq.scale_id).options if o.kind != NVT]
+                    _add(m, "antwoord_nvt_niet_toegestaan", title, a.cell, vraag=qid,
+                         keuzes=", ".join(options[:-1]) + " of " + options[-1])
+            if matched:                 # rows that name nothing, in a table that is a question table
+                _report_unmatched(d, m, title, pending)
     if not where:
         _add(m, "geen_vragen", vragenlijst=q.label())
+        _explain(book, q, m, found, words, all_sheets=True)
         return []
-    for qq in q.questions:
-        if qq.id not in where:
-            _add(m, "vraag_ontbreekt", vraag=qq.id)
+    missing = [qq.id for qq in q.questions if qq.id not in where and qq.id not in near_named]
+    for qid in missing:
+        _add(m, "vraag_ontbreekt", vraag=qid)
+    if missing:
+        _explain(book, q, m, found, words, all_sheets=False)
     return empties
+
+
+def _report_unmatched(d: _Definition, m: Measurement, title: str, pending: list):
+    q = d.q
+    for kind, r, c, what, pillar in pending:
+        if kind == "tekst":
+            _add(m, "vraag_tekst_onbekend", title, cell_ref(r, c), tekst=what, vragenlijst=q.label())
+            continue
+        if pillar is False:
+            waar, uitleg = fragment("in_vragenlijst", vragenlijst=q.label()), \
+                fragment("nummer_volgorde", aantal=len(q.pillars))
+        else:
+            numbers, by_id = d.numbering(pillar or None)
+            waar = fragment("in_pijler", pijler=q.pillar(pillar).name) if pillar else \
+                fragment("in_vragenlijst", vragenlijst=q.label())
+            uitleg = fragment("nummer_id", voorbeeld=", ".join(f"{n} = {qq.id}" for n, qq in list(numbers.items())[:3])) \
+                if by_id else fragment("nummer_volgorde", aantal=len(numbers))
+        _add(m, "vraag_nummer_onbekend", title, cell_ref(r, c), nummer=what.text, waar=waar, uitleg=uitleg)
+
+
+def _explain(book: Book, q: Questionnaire, m: Measurement, found: dict[str, list[layout.Table]],
+             words: dict[str, str], all_sheets: bool):
+    """Say per visible sheet what was found and what is missing: for every sheet when no
+    question was found at all, else only for sheets that look like questions but hold no
+    recognised table."""
+    labels = ", ".join(o.label for o in q.scale(q.questions[0].scale_id).options) if q.questions else ""
+    if all_sheets and any(found.values()):
+        all_sheets = False          # a recognised table speaks for itself; other sheets only if they look like questions
+        whole = True
+    else:
+        whole = all_sheets
+    told = 0
+    for title, rows in book.sheets.items():
+        if title in book.hidden or told >= EXPLAIN_SHEETS:
+            continue
+        tables = found.get(title, [])
+        if tables:
+            if whole:
+                t = tables[0]
+                filled = sum(1 for row in rows[t.first:t.end] if layout.lone_text(row) or any(v not in (None, "") for v in row))
+                _add(m, "indeling_geen_vragen", title, cell_ref(t.header.row, 0), rij=t.header.row + 1,
+                     kolommen=t.header.describe(), aantal=filled, vragenlijst=q.label())
+                told += 1
+            continue
+        seen = layout.survey(title, rows, words)
+        if not all_sheets and seen.question_rows < 3:
+            continue
+        if not seen.rows:
+            gevonden, ontbreekt, cell = fragment("leeg_blad"), fragment("mist_kopregel"), ""
+        else:
+            gevonden = fragment("rijen", rijen=seen.rows, vragen=seen.question_rows)
+            cell = ""
+            if seen.partial is None:
+                gevonden += ", " + fragment("geen_kopregel")
+                ontbreekt = fragment("mist_kopregel")
+            else:
+                r, named = seen.partial
+                cell = cell_ref(r, 0)
+                gevonden += ", " + fragment("kopregel", rij=r + 1, koppen=", ".join(named))
+                keys = {layout.header_key(n) for n in named}
+                has_key = any(k in layout.ID_WORDS or k in L.ID_ALIASES or k in layout.NUMBER_WORDS
+                              or k in layout.TEXT_WORDS for k in keys)
+                has_answer = any(k in layout.ANSWER_WORDS or k in words for k in keys)
+                ontbreekt = " en ".join(
+                    ([] if has_answer else [fragment("mist_antwoord", labels=labels)])
+                    + ([] if has_key else [fragment("mist_sleutel")])) or fragment("mist_antwoord", labels=labels)
+        _add(m, "indeling_onbekend" if whole else "blad_niet_herkend", title, cell, gevonden=gevonden,
+             ontbreekt=ontbreekt, labels=labels)
+        told += 1
 
 
 def _formula_cells(data: bytes, fname: str, cells) -> set[tuple[str, int, int]]:
@@ -485,10 +795,14 @@ def _meta_hits(book: Book, q: Questionnaire) -> tuple[dict, set[str]]:
                 if not isinstance(v, str) or len(v) > 80:
                     continue
                 key = labels.get(L.norm(v))
+                here = None
+                if key is None and ":" in v:            # "Gemeente: Teststad" in one cell
+                    label, _, here = v.partition(":")
+                    key = labels.get(L.norm(label)) if here.strip() else None
                 if key is None or key in seen_in_row:
                     continue
                 seen_in_row.add(key)
-                value, vc = _right_of(row, c)
+                value, vc = (here.strip(), c) if here else _right_of(row, c)
                 hits.setdefault(key, []).append((value, title, r, vc))
     return hits, set(labels)
 
