@@ -382,3 +382,15 @@ def test_score_a_foreign_workbook_on_the_command_line(tmp_path, small, small_pat
     assert f"fout: {bad}, Vragen!A1: hier is geen vragentabel herkend." in r.output
     assert "een kopregel op rij 1 met Nr, Vraag, Opmerking" in r.output and "Ontbreekt: een antwoordkolom" in r.output
     assert not (tmp_path / "uit2").exists()
+
+
+def test_an_answer_column_outranks_label_columns_but_a_score_does_not(small, default_q):
+    words = answer_labels(default_q)
+    # our own template: helper columns headed 'ja' and 'onbekend' beside 'Antwoord'
+    ours = [("ID", "Vraag", "Antwoord", "Toelichting", None, "ind", "soort", "waarde", "ja", "onbekend")]
+    (t,) = tables_of("Vragen", ours, words)
+    assert (t.header.answer, t.header.marks) == (2, ())
+    # a RIEC's 'Score' column counting the marks: the marks are the answer
+    theirs = [("Nr", "Vraag", "Ja", "Nee", "Score")]
+    (t,) = tables_of("Vragen", theirs, answer_labels(small))
+    assert (t.header.answer, t.header.marks) == (None, ((2, "Ja"), (3, "Nee")))
