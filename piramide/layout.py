@@ -23,6 +23,7 @@ A table's rows run from below its header to the next header on that sheet.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -55,10 +56,19 @@ ID_LIKE = re.compile(r"^[A-Za-z]{1,6}-?\d{1,4}[A-Za-z]?$")
 _NUMBER = re.compile(r"^(?:([a-z]{1,6})[\s._-]*)?(\d{1,3})(?:\.(\d{1,3}))?\.?$")
 _ENUMERATOR = re.compile(r"^\s*(?:[a-z]{1,6}[\s.-]?)?\d{1,3}(?:\.\d{1,3})*[.):]?\s+(?=\S)")
 _NOT_WORD = re.compile(r"[\W_]+")
+_SLASH = re.compile(r"\s*/\s*")
+
+
+@functools.lru_cache(maxsize=4096)
+def _header_key(text: str) -> str:
+    return _SLASH.sub("/", L.norm(text))
 
 
 def header_key(value) -> str:
-    return re.sub(r"\s*/\s*", "/", L.norm(value))
+    """A column header as it is compared: lower case, single spaces, no trailing colon, no
+    spaces around a slash ("Ja / Nee" is "ja/nee"). Cached: the same headers come back in
+    every workbook of a run."""
+    return _header_key(value if isinstance(value, str) else str(value))
 
 
 def text_key(text) -> str:
@@ -141,10 +151,11 @@ def _words(row: tuple) -> Iterable[tuple[int, str]]:
             yield c, header_key(v)
 
 
-def _mark_columns(row: tuple, answer_labels: dict[str, str]) -> tuple[tuple[int, str], ...]:
+def _mark_columns(row: tuple, answer_labels: dict[str, str],
+                  words: list[tuple[int, str]] | None = None) -> tuple[tuple[int, str], ...]:
     """The columns headed by answer labels, when at least two different answers stand there."""
     found, seen = [], set()
-    for c, key in _words(row):
+    for c, key in (_words(row) if words is None else words):
         option = answer_labels.get(key)
         if option is not None and option not in seen:
             seen.add(option)
@@ -157,7 +168,10 @@ def read_header(rows: list[tuple], r: int, answer_labels: dict[str, str]) -> Hea
     row = rows[r]
     keys: list[int] = []
     text = answer = remark = basis = evidence = None
-    for c, key in _words(row):
+    words = list(_words(row))
+    if not words:
+        return None
+    for c, key in words:
         if key in ID_WORDS or key in L.ID_ALIASES or key in NUMBER_WORDS:
             if len(keys) < 2:
                 keys.append(c)
@@ -171,7 +185,7 @@ def read_header(rows: list[tuple], r: int, answer_labels: dict[str, str]) -> Hea
             basis = c
         elif evidence is None and key in L.EVIDENCE_ALIASES:
             evidence = c
-    marks = _mark_columns(row, answer_labels)
+    marks = _mark_columns(row, answer_labels, words)
     if marks and answer is not None and header_key(row[answer]) not in WEAK_ANSWER_WORDS:
         marks = ()                      # "Antwoord" beside helper columns that happen to be called "ja"
     height = 1

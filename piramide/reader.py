@@ -461,8 +461,8 @@ EXPLAIN_SHEETS = 10
 
 
 def _holds_questions(rows, q: Questionnaire, words: dict[str, str]) -> bool:
-    return any(layout.read_header(rows, r, words) for r in range(len(rows)) if rows[r]) and any(
-        isinstance(v, str) and q.has_question(v.strip().upper()) for row in rows for v in row)
+    return any(isinstance(v, str) and q.has_question(v.strip().upper()) for row in rows for v in row) and any(
+        layout.read_header(rows, r, words) for r in range(len(rows)) if rows[r])
 
 
 @dataclass
