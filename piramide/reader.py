@@ -371,6 +371,7 @@ class _Definition:
         self._numbering: dict[str | None, tuple[dict[int, Question], bool]] = {}
         self._texts: dict[str, list[Question]] | None = None
         self._pillars: list[tuple[str, set[str], str, str]] | None = None
+        self.near_left = NEAR_ROWS
 
     def known(self, value) -> bool:
         return isinstance(value, str) and self.q.has_question(value.strip().upper())
@@ -422,7 +423,12 @@ class _Definition:
 
     def near(self, key: str) -> Question | None:
         """The question whose text is nearest, when near enough (difflib ratio >= NEAR) but
-        not the same: for a finding, never to take."""
+        not the same: for a finding, never to take. At most NEAR_ROWS rows per workbook are
+        compared (each costs a few milliseconds), so that a sheet of a million texts costs
+        no more than a small one."""
+        if self.near_left <= 0:
+            return None
+        self.near_left -= 1
         best, best_ratio = None, NEAR
         for text, qs in self.texts().items():
             sm = difflib.SequenceMatcher(None, key, text, autojunk=False)
@@ -457,6 +463,7 @@ class _Definition:
 
 
 NEAR = 0.85        # difflib ratio from which a question text counts as "resembles"
+NEAR_ROWS = 200    # rows per workbook compared with every question text
 EXPLAIN_SHEETS = 10
 
 

@@ -394,3 +394,22 @@ def test_an_answer_column_outranks_label_columns_but_a_score_does_not(small, def
     theirs = [("Nr", "Vraag", "Ja", "Nee", "Score")]
     (t,) = tables_of("Vragen", theirs, answer_labels(small))
     assert (t.header.answer, t.header.marks) == (None, ((2, "Ja"), (3, "Nee")))
+
+
+def test_near_matching_is_bounded_per_workbook(tmp_path, small, monkeypatch):
+    """Each near comparison costs milliseconds: a sheet of thousands of texts that resemble
+    questions is compared only up to NEAR_ROWS rows, so its cost does not grow with it."""
+    import difflib
+
+    from piramide import reader
+    made = []
+    real = difflib.SequenceMatcher
+
+    def counting(*args, **kw):
+        made.append(1)
+        return real(*args, **kw)
+    monkeypatch.setattr(reader.difflib, "SequenceMatcher", counting)
+    rows = [["Vraag", "Antwoord"]] + [[f"Vrag A{n % 6 + 1}?", "ja"] for n in range(1000)]
+    m = read(workbook(tmp_path / "veel.xlsx", FRONT | {"Vragen": rows}), small)
+    assert len(made) == reader.NEAR_ROWS * len(small.questions)
+    assert len(codes(m, "vraag_tekst_lijkt_op")) == reader.NEAR_ROWS
