@@ -2,7 +2,11 @@
 
 Questions are found by their id wherever their row now stands (rows sorted, inserted or
 deleted, columns added, sheets renamed or reordered); front-sheet fields by their label.
-Everything off becomes a finding with sheet and cell. Reading knows nothing of scoring.
+A RIEC's own workbook is read as it is: `layout` finds its question tables, and a row's
+question is found by id, number or text (`_match`; numbering rules in `_Definition`), its
+answer as a value or as a mark under an answer label (`_marked`). Everything off becomes a
+finding with sheet and cell; an unrecognised layout, one that says what was found and what is
+missing (`_explain`). Reading knows nothing of scoring.
 """
 
 from __future__ import annotations
