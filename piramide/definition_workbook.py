@@ -482,8 +482,9 @@ def definition_bytes(q: Questionnaire, todo: Collection[Todo] = ()) -> bytes:
         """heads: (header, width, key); rows: (ident for todo marks, values)."""
         ws = sheets[spec.table]
         # A table wider than an A4 page (landscape, text at 8 pt or more) prints over pages side
-        # by side, the id column on each; narrowing the text columns instead breaks words.
-        pages = max(1, math.ceil(columns_width([w for _, w, _ in heads]) / page_units(True)))
+        # by side, the id column on each (10 pt text printed at 8 pt or more); narrowing the text
+        # columns instead breaks words.
+        pages = max(1, math.ceil(columns_width([w for _, w, _ in heads]) / page_units(True, scale=0.8)))
         for c, (title, width, _) in enumerate(heads):
             ws.set_column(c, c, width)
             ws.write_string(0, c, title, fmt["head"])
