@@ -469,7 +469,7 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
 
     Per gemeente de laatste meting (fase en score per pijler, het verschil met de vorige
     meting en de naam van het dashboard), de verdeling van de regio over de fasen, en de
-    indicatoren die het vaakst nog open staan. Mappen worden doorzocht, met submappen.
+    indicatoren die nog open staan, fundamenten eerst, dan het vaakst open. Mappen worden doorzocht, met submappen.
 
     \b
     Voorbeeld:
