@@ -163,10 +163,10 @@ def main():
 
 QUESTIONNAIRE_OPTION = optie(
     "--vragenlijst", "-q", "questionnaire_name", oud=("--questionnaire",), metavar="NAAM|PAD", default=None,
-    help=f"Vragenlijst: een ingebouwde naam ({', '.join(qmod.builtin_names())}) of een pad naar een .toml.")
+    help=f"Vragenlijst: een ingebouwde naam ({', '.join(qmod.builtin_names())}) of een pad naar een definitie (.toml of .xlsx).")
 QUESTIONNAIRES_OPTION = optie(
     "--vragenlijst", "-q", "questionnaire_names", oud=("--questionnaire",), metavar="NAAM|PAD", multiple=True,
-    help="Vragenlijst(en): een ingebouwde naam of een pad naar een .toml. Meer keer te geven voor metingen "
+    help="Vragenlijst(en): een ingebouwde naam of een pad naar een definitie (.toml of .xlsx). Meer keer te geven voor metingen "
          "met verschillende versies; elk werkboek wordt gelezen met de versie waarmee het gemaakt is.")
 
 
@@ -469,7 +469,7 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
 
     Per gemeente de laatste meting (fase en score per pijler, het verschil met de vorige
     meting en de naam van het dashboard), de verdeling van de regio over de fasen, en de
-    indicatoren die het vaakst nog open staan. Mappen worden doorzocht, met submappen.
+    indicatoren die nog open staan, fundamenten eerst, dan het vaakst open. Mappen worden doorzocht, met submappen.
 
     \b
     Voorbeeld:
@@ -542,11 +542,14 @@ def questionnaire():
 @click.option("--vorige", "previous", metavar="PAD", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="De eerdere versie, om 'vervangt'-verwijzingen te controleren.")
 def questionnaire_check(path, previous):
-    """Controleer een vragenlijst-definitie en meld alle fouten met hun regel.
+    """Controleer een vragenlijst-definitie (.toml of .xlsx) en meld alle fouten met hun plek.
+
+    Bij TOML is de plek een regel, bij een definitie in Excel een blad en cel.
 
     \b
     Voorbeeld:
       piramide questionnaire check questionnaires/piramide-fitte-gemeenten.toml
+      piramide questionnaire check definitie.xlsx
       piramide questionnaire check mijn-regio-2.toml --vorige mijn-regio-1.toml
     """
     q, findings = qmod.check(path, previous)
@@ -558,6 +561,45 @@ def questionnaire_check(path, previous):
     phases = ", ".join(f"{p.number} {p.name}" for p in q.phases)
     echo(f"{path}: in orde. {q.label()}: {len(q.pillars)} pijlers, {len(q.indicators)} indicatoren, "
                f"{len(q.questions)} vragen; fasen: {phases}.")
+
+
+@questionnaire.command("export")
+@click.argument("name", metavar="[NAAM|PAD]", required=False, default=None)
+@optie("-o", "--uitvoer", "output", oud=("--output",), metavar="PAD", type=click.Path(path_type=Path), required=True,
+       help="Het nieuwe bestand: een .xlsx (om in Excel te bewerken) of een .toml.")
+@optie("--vervang", "force", oud=("--force",), is_flag=True, help="Een bestaand bestand vervangen.")
+def questionnaire_export(name, output, force):
+    """Schrijf een vragenlijst-definitie als Excel-werkboek (of als TOML), om te bewerken.
+
+    NAAM is een ingebouwde vragenlijst (standaard de piramide) of een pad naar een definitie
+    (.toml of .xlsx). Het werkboek heeft een blad per onderdeel (Instellingen, Fasen, Pijlers,
+    Schalen, Indicatoren, Vragen, Bronnen, Begrippen), keuzelijsten voor de verwijzingen en
+    een blad Uitleg. Controleer het na het bewerken met 'piramide questionnaire check'.
+
+    \b
+    Voorbeeld:
+      piramide questionnaire export -o definitie.xlsx
+      piramide questionnaire export veilige-publieke-taak -o vpt.xlsx
+      piramide questionnaire export definitie.xlsx -o definitie.toml
+    """
+    from .definition_toml import to_toml
+    from .definition_workbook import write_definition
+    from .output import write_atomic
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".toml"):
+        raise click.UsageError(f"-o {display(str(output))}: geef een naam die eindigt op .xlsx of .toml.")
+    q = _load_questionnaire(name)
+    source = qmod.resolve(name)
+    try:
+        check_target(output, inputs=[source] if isinstance(source, Path) else [], force=force)
+        if suffix == ".xlsx":
+            write_definition(q, output, replace=force)
+        else:
+            write_atomic(output, to_toml(q).encode("utf-8"), replace=force)
+    except OutputError as exc:
+        _fail(str(exc))
+    echo(f"Definitie geschreven: {output} ({q.label()}: {len(q.pillars)} pijlers, {len(q.indicators)} indicatoren, "
+         f"{len(q.questions)} vragen). Controleer na het bewerken met: piramide questionnaire check {output}")
 
 
 @questionnaire.command("list")

@@ -14,9 +14,9 @@ import xlsxwriter
 from . import __version__
 from . import wording as W
 from .output import OUTPUT_MARK, atomic_buffer
-from .text import for_file
+from .text import for_file, round_pct
 from .scoring import Result
-from .style import MID, PAD, STATUS_FILL, findings_sheet, formats, page_setup, page_units, row_height, table
+from .style import MID, PAD, STATUS_FILL, findings_sheet, formats, page_setup, page_units, row_height, signed, table
 
 def default_name(r: Result) -> str:
     from .serialize import slug
@@ -87,7 +87,8 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     sub = (f"Meting van {_fmt_date(m.datum)}" + (f" ({m.soort})" if m.soort else "") +
            (f" · {m.regio}" if m.regio else "") + (f" · ingevuld door {m.ingevuld_door}" if m.ingevuld_door else "") +
            f" · {q.label()}")
-    ws.merge_range(1, 0, 1, n_cols - 1, sub, fmt["sub"])
+    ws.merge_range(1, 0, 1, n_cols - 1, sub, fmt["wrap"])
+    ws.set_row(1, row_height([(sub, across(n_cols), 10)]))
     if trend is not None:
         ws.merge_range(2, 0, 2, n_cols - 1, f"Tussen haakjes: verschil in score met de vorige meting "
                        f"({trend.labels()[-2]}). Zie het blad Trend voor alle {len(trend.results)} metingen.",
@@ -118,11 +119,11 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
         if not pr.judgeable:
             phase_txt = "Niet te beoordelen"
         ws.merge_range(base + 1, c0, base + 1, c0 + width - 1, phase_txt, fmt["pphase"])
-        score = f"Score {pr.score:.0f}%" if pr.score is not None else "Score n.v.t."
+        score = f"Score {round_pct(pr.score)}%" if pr.score is not None else "Score n.v.t."
         if trend is not None:
             before = next((p for p in trend.previous.pillars if p.pillar.id == pr.pillar.id), None)
             if before is not None and before.score is not None and pr.score is not None:
-                score += f" ({pr.score - before.score:+.0f})"
+                score += f" ({signed(round_pct(pr.score) - round_pct(before.score))})"
         prog = f" · naar fase {pr.next_phase}: {pr.progress:.0f}%" if pr.progress is not None else ""
         ws.merge_range(base + 2, c0, base + 2, c0 + width - 1, score + prog, fmt["pinfo"])
         if pr.ambitie and pr.gap is not None:    # the gap is set with the ambitie
@@ -149,7 +150,7 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     t0 = legend_row + 2
     split = n_cols // 2 + 1
     ws.merge_range(t0, 0, t0, split - 2, "Score per pijler", fmt["h2"])
-    heads = [("Pijler", split - 1 - 3 * 4 - 5), ("Fase", 4), ("Score", 4), ("Ambitie", 4), ("Op documenten", 5)]
+    heads = [("Pijler", split - 1 - 3 * 4 - 6), ("Fase", 4), ("Score", 4), ("Ambitie", 4), ("Op documenten", 6)]
     spans = []
     c = 0
     for title, span in heads:
@@ -185,8 +186,13 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     for i, pr in enumerate(r.pillars):
         row = e0 + 1 + i
         text = f"{pr.pillar.name}: {pr.explanation}"
-        if pr.next_phase is not None and pr.pillar.phase_text(pr.next_phase) and pr.judgeable:
-            text += f" Fase {pr.next_phase} betekent hier: {pr.pillar.phase_text(pr.next_phase).rstrip('.')}."
+        meaning = pr.pillar.phase_text(pr.next_phase) if pr.next_phase is not None else ""
+        if meaning and pr.judgeable and pr.next_phase is not None:
+            name = q.phase_name(pr.next_phase)            # a text may start with the phase's own name
+            if meaning.lower().startswith(name.lower() + ":"):
+                meaning = meaning[len(name) + 1:].strip()
+            text += f" Fase {pr.next_phase} ({name}) betekent hier: {meaning[:1].lower() + meaning[1:]}"
+            text = text.rstrip(".") + "."
         ws.merge_range(row, 0, row, n_cols - 1, text, fmt["wrap"])
         ws.set_row(row, row_height([(text, across(n_cols), 10)]))
     foot = e0 + 2 + n
@@ -194,6 +200,7 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
                    f"Bron: {for_file(Path(m.source).name)} (SHA-256 {m.sha256[:16]}…) · gemaakt {dt.date.today():%d-%m-%Y} "
                    f"met piramide {__version__} · details op de bladen Indicatoren, Antwoorden en Over · vertrouwelijk",
                    fmt["small"])
+    ws.set_h_pagebreaks([e0 - 1])       # the reasons start a page of their own; the chart is never cut
     ws.set_row(foot, row_height([("x" * 200, across(n_cols), 9)]))
     page_setup(ws)      # fit to width only: the reasons may go on to a second page, at 8 pt or more
     ws.print_area(0, 0, foot, n_cols - 1)
@@ -201,12 +208,12 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
 
 
 def _improvements(ws, fmt, r: Result):
-    heads = [("Nr", 4), ("Pijler", 22), ("Fase", 5), ("Indicator", 26), ("Status", 11), ("Waarom", 18),
-             ("Handvat: wat helpt", 50), ("Actiehouder", 16), ("Deadline", 11), ("Status actie", 12)]
+    heads = [("Nr", 3), ("Pijler", 13), ("Fase", 4), ("Indicator", 16), ("Status", 9), ("Waarom", 11),
+             ("Handvat: wat helpt", 40), ("Actiehouder", 11), ("Streefdatum", 10), ("Status actie", 10)]
     rows = [[i, imp.pillar.name, imp.indicator.indicator.phase,
              f"{imp.indicator.indicator.id} {imp.indicator.indicator.name}", imp.indicator.status, imp.reason,
              handvat_text(imp.indicator.indicator), None, None, None] for i, imp in enumerate(r.improvements, 1)]
-    table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell", "cell", "cell", "cell", "input", "input_date", "input"])
+    table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell", "cell", "cell", "cell", "input", "input_date", "input"], keep=(6,))
     if not rows:
         ws.write_string(1, 1, "Geen verbeterpunten: alle pijlers staan in de hoogste fase.", fmt["sub"])
 
@@ -288,8 +295,10 @@ def _about(ws, fmt, r: Result):
 
 # --- trend sheets ---------------------------------------------------------------------------
 
-def _delta(a, b, fmt_str="{:+.0f}") -> str:
-    return "" if a is None or b is None else fmt_str.format(b - a)
+def _delta(a, b, fmt_str=None) -> str:
+    if a is None or b is None:
+        return ""
+    return fmt_str.format(b - a) if fmt_str else signed(round_pct(b) - round_pct(a))
 
 
 DATE_HEAD = 10.5          # a bold dd-mm-jjjj (non-breaking hyphens) fits on one line
@@ -315,7 +324,7 @@ def _trend(wb, ws, fmt, t):
                    fmt["h2"])
 
     def pillar_line(items):
-        return "; ".join(f"{name}: score {round(d):+d} procentpunt" + (f", fase {dp:+d}" if dp else "")
+        return "; ".join(f"{name}: score {signed(d)} procentpunt" + (f", fase {dp:+d}" if dp else "")
                          for d, dp, _, name in items) or "geen"
 
     def ind_line(items):
@@ -412,7 +421,7 @@ def _trend(wb, ws, fmt, t):
         ws.write_string(row, 0, name, fmt["cell"])
         for c, k in enumerate(kinds, 1):
             ws.write_number(row, c, counts.get(pid, {}).get(k, 0), fmt["cell_c"])
-    versions = sorted({f"{r.questionnaire.id} {r.questionnaire.version}" for r in t.results})
+    versions = sorted({r.questionnaire.label() for r in t.results})
     notes = t.not_comparable()
     if len(versions) > 1 or notes:
         row += 2
@@ -442,7 +451,7 @@ def _trend_indicators(wb, ws, fmt, t):
 
 
 def _answer_changes(ws, fmt, t):
-    a, b = t.labels()[-2], t.labels()[-1]
+    a, b = (lbl.replace("-", "\u2011") for lbl in t.labels()[-2:])    # the date never breaks at a hyphen
     heads = [("ID", 7), ("Pijler", 6), ("Vraag", 46), (f"Antwoord {a}", 12), (f"Toelichting {a}", 30),
              (f"Antwoord {b}", 12), (f"Toelichting {b}", 30)]
     rows = [[c.question_id, c.pillar_id, c.text, c.before, c.before_remark, c.after, c.after_remark]

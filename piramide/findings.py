@@ -15,8 +15,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- questionnaire definitions ---------------------------------------------------------
     "def_onleesbaar": (FOUT, "het bestand is geen geldige TOML: {detail}. Herstel de opmaak op die plek."),
     "def_bestaat_niet": (FOUT, "deze vragenlijst bestaat niet: geen bestand met die naam en geen ingebouwde vragenlijst. "
-                               "Geef een pad naar een .toml, of een ingebouwde naam: {namen}."),
-    "def_geen_tekst": (FOUT, "dit bestand is geen tekst (UTF-8), dus geen vragenlijst-definitie. Geef het .toml-bestand."),
+                               "Geef een pad naar een .toml of .xlsx, of een ingebouwde naam: {namen}."),
+    "def_geen_tekst": (FOUT, "dit bestand is geen tekst (UTF-8), dus geen vragenlijst-definitie. Geef het .toml-bestand, of een definitie in Excel (.xlsx)."),
     "def_veld_ontbreekt": (FOUT, "{waar} mist het veld '{veld}'. Vul het in."),
     "def_veld_type": (FOUT, "{waar}: '{veld}' moet {soort} zijn. Pas de waarde aan."),
     "def_onbekend_veld": (WAARSCHUWING, "{waar}: onbekend veld '{veld}'{suggestie}. Het wordt genegeerd."),
@@ -36,6 +36,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "def_minimaal": (FOUT, "indicator '{id}' vraagt minimaal {minimaal} keer ja, maar heeft maar {vragen} vragen. Verlaag 'minimaal' of voeg vragen toe."),
     "def_onbekende_bron": (FOUT, "vraag '{id}' noemt bron '{bron}', die niet bij [[bronnen]] staat{suggestie}. Voeg de bron toe of verbeter de verwijzing."),
     "def_leeg": (FOUT, "de definitie bevat geen {soort}. Voeg ze toe."),
+    # --- a definition authored in Excel (a definition workbook) ------------------------------
+    "defx_blad_ontbreekt": (FOUT, "het blad '{blad}' ontbreekt{suggestie}. Voeg het toe met de kolommen {kolommen} in "
+                                  "de eerste rij (zie het blad Uitleg van een geëxporteerde definitie: piramide "
+                                  "questionnaire export -o definitie.xlsx)."),
+    "defx_blad_onbekend": (WAARSCHUWING, "onbekend blad{suggestie}; het wordt niet gelezen. Een definitie heeft de bladen {bladen}."),
+    "defx_blad_dubbel": (FOUT, "het blad '{blad}' staat er twee keer (ook als '{ander}'). Verwijder of hernoem een van beide."),
+    "defx_blad_verborgen": (FOUT, "dit blad van de definitie is verborgen en wordt niet gelezen. Maak het zichtbaar "
+                                  "(rechtsklik op een bladtab > Zichtbaar maken) en controleer wat erop staat."),
+    "defx_blad_leeg": (FOUT, "dit blad is leeg: de eerste rij hoort de kolomnamen te bevatten ({kolommen}). Vul ze in."),
+    "defx_kolom_ontbreekt": (FOUT, "de kolom '{kolom}' ontbreekt{suggestie}. Zet '{kolom}' als kolomnaam in rij {rij}."),
+    "defx_kolom_onbekend": (WAARSCHUWING, "onbekende kolom '{kolom}'{suggestie}; ze wordt niet gelezen. Kolommen van dit blad: {kolommen}."),
+    "defx_kolom_dubbel": (FOUT, "de kolom '{kolom}' staat er twee keer (ook in {ander}). Verwijder of hernoem een van beide."),
+    "defx_formule": (FOUT, "de cel bevat een formule ({formule}); een definitie bevat alleen vaste waarden. Typ de waarde zelf in."),
+    "defx_foutwaarde": (FOUT, "de cel bevat de foutwaarde {waarde}. Typ de waarde zelf in."),
+    "defx_geen_tekst": (FOUT, "'{veld}' moet tekst zijn, maar de cel bevat {wat}. Typ het als tekst: zet er een apostrof "
+                              "voor ('{waarde}) of geef de cel de opmaak Tekst."),
+    "defx_geen_getal": (FOUT, "'{veld}' moet {soort} zijn, maar de cel bevat {wat}. Typ een getal."),
+    "defx_samengevoegd": (FOUT, "samengevoegde cellen ({bereik}): de waarde staat alleen in de eerste cel. Maak de "
+                                "samenvoeging ongedaan (Start > Samenvoegen en centreren) en vul elke rij zelf in."),
+    "defx_antwoord_zonder_schaal": (FOUT, "het antwoord '{label}' hoort bij geen schaal: de kolom 'id' is leeg. Herhaal het "
+                                          "id van de schaal op elke rij van die schaal."),
+    "defx_instelling_dubbel": (FOUT, "de instelling '{veld}' staat er twee keer (ook in {ander}). Verwijder een van beide."),
     # --- reading a filled workbook --------------------------------------------------------
     "antwoord_ongeldig": (FOUT, "'{waarde}' is geen geldig antwoord op vraag {vraag}; kies {keuzes}."),
     "antwoord_foutwaarde": (FOUT, "de cel bevat de foutwaarde {waarde} in plaats van een antwoord op vraag {vraag}. "

@@ -15,7 +15,7 @@ from .findings import Finding, finding
 from .gemeenten import is_official, lookup, match_key
 from .model import Questionnaire
 from .scoring import MET, STATUSES, IndicatorResult, PillarResult, Result
-from .text import for_file
+from .text import for_file, round_pct
 
 # Higher is better, for "what moved": n.v.t. and behaald both count as met.
 STATUS_RANK = {"niet behaald": 0, "onbekend": 1, "deels": 2, "behaald": 3, "n.v.t.": 3}
@@ -208,11 +208,12 @@ class Trend:
             a, b = row[-2], row[-1]
             if a is None or b is None or a.score is None or b.score is None:
                 continue
-            deltas.append((b.score - a.score, b.phase - a.phase, pid, name))
+            # in whole points, the difference of the scores as the workbooks show them
+            deltas.append((round_pct(b.score) - round_pct(a.score), b.phase - a.phase, pid, name))
         inds = self.indicators()
-        # The phase decides the direction; the score (in whole points, as shown) only when the
-        # phase stayed: a pillar is never both up and down.
-        way = lambda d: d[1] if d[1] else round(d[0])  # noqa: E731
+        # The phase decides the direction; the score only when the phase stayed: a pillar is
+        # never both up and down.
+        way = lambda d: d[1] if d[1] else d[0]  # noqa: E731
         return {
             "pillars_up": sorted([d for d in deltas if way(d) > 0], key=lambda d: (-d[1], -d[0])),
             "pillars_down": sorted([d for d in deltas if way(d) < 0], key=lambda d: (d[1], d[0])),

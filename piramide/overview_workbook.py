@@ -12,7 +12,8 @@ from . import __version__
 from .dashboard import default_name
 from .output import OUTPUT_MARK, atomic_buffer
 from .regional import Overview
-from .style import (DARK, LIGHT, MID, columns_width, findings_sheet, formats, page_setup, page_units, row_height,
+from .text import round_pct
+from .style import (DARK, LIGHT, MID, columns_width, findings_sheet, formats, page_setup, page_units, row_height, signed,
                     table)
 
 
@@ -108,7 +109,8 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
             ws.write(r, c, p.phase if p else "–", fmt["cell_c"])
             ws.write(r, c + 1, (p.score / 100) if p and p.score is not None else "–", fmt["pct"])
             b = before.get(pid)
-            delta = "" if not (p and b and p.score is not None and b.score is not None) else f"{p.score - b.score:+.0f}"
+            delta = "" if not (p and b and p.score is not None and b.score is not None) else \
+                signed(round_pct(p.score) - round_pct(b.score))
             ws.write_string(r, c + 2, delta, fmt["cell_c"])
             if p and p.gap is not None:
                 ws.write_number(r, c + 3, p.gap, fmt["cell_c"])
@@ -147,6 +149,8 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
     ws.set_row(note, 11 * -(-len(NOTE) // int(width * 1.3)) + 3)      # 8 points: more characters a line
     ws.repeat_rows(head - 1, head)
     page_setup(ws, landscape=True)
+    if not ov.anonymous:                   # the dashboard's file name is for the screen, not for paper
+        ws.print_area(0, 0, note, ncol - 2)
     if breaks:
         ws.fit_to_pages(0, 0)                  # no fitting: the scale below holds
         ws.set_print_scale(PRINT_SCALE)
@@ -252,6 +256,7 @@ def _distribution(wb, ws, fmt, ov: Overview):
     chart.set_title({"name": "Gemeenten per fase, per pijler", "name_font": {"size": 11, "bold": True}})
     chart.set_y_axis({"reverse": True, "num_font": {"size": 10}})
     chart.set_x_axis({"name": "aantal gemeenten", "name_font": {"size": 10}, "num_font": {"size": 10},
+                      "min": 0, "major_unit": 1,                       # whole gemeenten
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"position": "bottom", "font": {"size": 10}})
     chart.set_size({"width": 820, "height": 320})

@@ -11,6 +11,7 @@ import difflib
 import os
 import re
 import tomllib
+from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -56,12 +57,20 @@ def resolve(name_or_path: str | Path | Traversable | None) -> Path | Traversable
     if not isinstance(name_or_path, (str, os.PathLike)):
         return name_or_path
     p = Path(name_or_path)
-    if p.suffix.lower() == ".toml" or p.exists():
+    if p.suffix.lower() in (".toml", *WORKBOOK_SUFFIXES) or p.exists():
         return p
     candidate = builtin_dir() / f"{name_or_path}.toml"
     if candidate.is_file():
         return candidate
     return p
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def is_workbook(path: Path | Traversable) -> bool:
+    """A definition workbook (Excel) rather than TOML, by its name."""
+    return Path(str(path)).suffix.lower() in WORKBOOK_SUFFIXES
 
 
 _LOADED: dict[tuple, Questionnaire] = {}
@@ -123,6 +132,12 @@ def check(name_or_path: str | Path | Traversable | None, previous: str | Path | 
     """Validate fully; return the questionnaire (None when there are errors) and all findings."""
     path = resolve(name_or_path)
     fname = str(path)
+    if is_workbook(path):
+        from .definition_workbook import read_definition
+        data, places, found = read_definition(Path(str(path)))
+        if data is None:
+            return None, found
+        return _validate(fname, data, places, previous, found)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -139,7 +154,12 @@ def check(name_or_path: str | Path | Traversable | None, previous: str | Path | 
         m = re.search(r"line (\d+), column (\d+)", str(exc))
         return None, [finding("def_onleesbaar", file=fname, line=int(m.group(1)) if m else None,
                               detail=_toml_dutch(str(exc)) + (f" (kolom {m.group(2)})" if m else ""))]
-    v = _Validator(fname, text)
+    return _validate(fname, data, TomlPlaces(text), previous)
+
+
+def _validate(fname: str, data: dict, places: "Places", previous, findings=()) -> tuple[Questionnaire | None, list[Finding]]:
+    v = _Validator(fname, places)
+    v.findings.extend(findings)
     q = v.build(data)
     if previous is not None and q is not None:
         prev_q, prev_findings = check(previous)
@@ -152,11 +172,52 @@ def check(name_or_path: str | Path | Traversable | None, previous: str | Path | 
     return q, v.findings
 
 
-class _Validator:
-    def __init__(self, fname: str, text: str):
-        self.fname = fname
+@dataclass(frozen=True)
+class Place:
+    """Where an item or a field stands: a line of a TOML file, or a sheet and cell of a
+    definition workbook. `reported`: the workbook reader already said what is wrong here (an
+    unreadable cell, a missing column), so the validator does not say it again."""
+    line: int | None = None
+    sheet: str = ""
+    cell: str = ""
+    reported: bool = False
+
+
+NOWHERE = Place()
+
+
+class Places:
+    """The place of each item of a definition, by table and position (1-based)."""
+
+    def item(self, table: str, n: int, item: dict) -> Place:
+        return NOWHERE
+
+    def field(self, table: str, n: int, item: dict, key: str) -> Place:
+        return self.item(table, n, item)
+
+    def answer(self, n: int, m: int, scale: dict, key: str) -> Place:
+        """Field `key` of answer m of scale n."""
+        return self.item("schalen", n, scale)
+
+    def setting(self, key: str) -> Place:
+        return NOWHERE
+
+    def table(self, table: str) -> Place:
+        return NOWHERE
+
+    def duplicate(self, table: str, n: int, ident: str) -> Place:
+        """The place of item n, the second occurrence of `ident`."""
+        return self.item(table, n, {})
+
+
+_ITEM_KEY = {"fasen": "nummer", "begrippen": "term"}
+
+
+class TomlPlaces(Places):
+    """Places in a TOML text: the line of an item's `id = "…"` (a phase's nummer, a term's term)."""
+
+    def __init__(self, text: str):
         self.lines = text.splitlines()
-        self.findings: list[Finding] = []
         self._where: dict[tuple[str, str], int] | None = None
 
     def line_of(self, key: str, value) -> int | None:
@@ -172,100 +233,142 @@ class _Validator:
                     self._where.setdefault((m.group(1), m.group(2)), n)
         return self._where.get((key, str(value)))
 
-    def add(self, code: str, line: int | None = None, **ctx):
-        self.findings.append(finding(code, file=self.fname, line=line, **ctx))
+    def item(self, table, n, item):
+        key = _ITEM_KEY.get(table, "id")
+        return Place(self.line_of(key, item.get(key)))
 
-    def text(self, item: dict, key: str, where: str, line, required=True) -> str:
+    def setting(self, key):
+        return NOWHERE
+
+    def top(self, key: str, value) -> Place:
+        return Place(self.line_of(key, value))
+
+    def duplicate(self, table, n, ident):
+        if table == "begrippen":
+            return Place(self.line_of("term", ident))
+        pat = re.compile(rf'^\s*id\s*=\s*"{re.escape(ident)}"')
+        hits = [k for k, line in enumerate(self.lines, 1) if pat.match(line)]
+        return Place(hits[1] if len(hits) > 1 else (hits[0] if hits else None))
+
+
+class _Validator:
+    """Builds a Questionnaire from the data of a definition (TOML, or a definition workbook
+    turned into the same data), and collects every problem with its place."""
+
+    def __init__(self, fname: str, places: Places):
+        self.fname = fname
+        self.places = places
+        self.findings: list[Finding] = []
+
+    def add(self, code: str, place: Place = NOWHERE, **ctx):
+        if place.reported and code in ("def_veld_ontbreekt", "def_veld_type", "def_leeg"):
+            return                  # the workbook reader already said what is wrong in this cell
+        self.findings.append(finding(code, file=self.fname, line=place.line, sheet=place.sheet, cell=place.cell,
+                                     **ctx))
+
+    def text(self, item: dict, key: str, where: str, at, required=True) -> str:
         val = item.get(key)
         if val is None or (isinstance(val, str) and not val.strip()):
             if required:
-                self.add("def_veld_ontbreekt", line, waar=where, veld=key)
+                self.add("def_veld_ontbreekt", at(key), waar=where, veld=key)
             return ""
         if not isinstance(val, str):
-            self.add("def_veld_type", line, waar=where, veld=key, soort="tekst")
+            self.add("def_veld_type", at(key), waar=where, veld=key, soort="tekst")
             return str(val)
         return val.strip()
 
-    def id_list(self, item: dict, where: str, line) -> tuple[str, ...]:
+    def id_list(self, item: dict, where: str, at) -> tuple[str, ...]:
         val = item.get("vervangt", [])
         if isinstance(val, str):
             val = [val]
         if not isinstance(val, list) or not all(isinstance(x, str) for x in val):
-            self.add("def_veld_type", line, waar=where, veld="vervangt", soort="een lijst van id's")
+            self.add("def_veld_type", at("vervangt"), waar=where, veld="vervangt", soort="een lijst van id's")
             return ()
         return tuple(val)
 
-    def unknown_keys(self, item: dict, allowed: set[str], where: str, line):
+    def text_list(self, item: dict, key: str, where: str, at) -> tuple[str, ...]:
+        val = item.get(key, [])
+        if isinstance(val, str):
+            val = [val]
+        if not isinstance(val, list) or not all(isinstance(x, str) for x in val):
+            self.add("def_veld_type", at(key), waar=where, veld=key, soort='een lijst van teksten, zoals ["…", "…"]')
+            return ()
+        return tuple(x.strip() for x in val)
+
+    def unknown_keys(self, item: dict, allowed: set[str], where: str, at):
         for key in item:
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                self.add("def_onbekend_veld", line, waar=where, veld=key,
+                self.add("def_onbekend_veld", at(None), waar=where, veld=key,
                          suggestie=f" (bedoelt u '{close[0]}'?)" if close else "")
 
     def table_list(self, data: dict, key: str) -> list[dict]:
         val = data.get(key, [])
         if not isinstance(val, list) or not all(isinstance(x, dict) for x in val):
-            self.add("def_veld_type", None, waar="de definitie", veld=key, soort=f"een lijst [[{key}]]")
+            self.add("def_veld_type", self.places.table(key), waar="de definitie", veld=key,
+                     soort=f"een lijst [[{key}]]")
             return []
         if not val:
-            self.add("def_leeg", None, soort=key)
+            self.add("def_leeg", self.places.table(key), soort=key)
         return val
 
-    def dupes(self, items: list[tuple[str, int | None]], kind: str):
+    def at(self, table: str, n: int, item: dict):
+        """The place of item n of `table` (key None) or of one of its fields."""
+        return lambda key: self.places.item(table, n, item) if key is None else self.places.field(table, n, item, key)
+
+    def dupes(self, items: list[str], kind: str, table: str):
         seen: set[str] = set()
-        for ident, line in items:
+        for n, ident in enumerate(items, 1):
             if ident in seen:
-                self.add("def_dubbel_id", self._nth_line(kind, ident), soort=kind, id=ident)
+                self.add("def_dubbel_id", self.places.duplicate(table, n, ident), soort=kind, id=ident)
             seen.add(ident)
 
-    def _nth_line(self, kind: str, ident: str) -> int | None:
-        """For a duplicate, point at its second occurrence."""
-        pat = re.compile(rf'^\s*id\s*=\s*"{re.escape(ident)}"')
-        hits = [n for n, line in enumerate(self.lines, 1) if pat.match(line)]
-        return hits[1] if len(hits) > 1 else (hits[0] if hits else None)
-
     def build(self, data: dict) -> Questionnaire | None:
-        self.unknown_keys(data, _TOP_KEYS, "de definitie", None)
-        qid = self.text(data, "id", "de definitie", None)
+        top = lambda key: self.places.setting(key)  # noqa: E731
+        self.unknown_keys(data, _TOP_KEYS, "de definitie", top)
+        qid = self.text(data, "id", "de definitie", top)
         version = str(data.get("versie", "")).strip()
         if not version:
-            self.add("def_veld_ontbreekt", None, waar="de definitie", veld="versie")
-        title = self.text(data, "titel", "de definitie", None)
-        note = self.text(data, "toelichting", "de definitie", None, required=False)
+            self.add("def_veld_ontbreekt", top("versie"), waar="de definitie", veld="versie")
+        title = self.text(data, "titel", "de definitie", top)
+        note = self.text(data, "toelichting", "de definitie", top, required=False)
 
         phases = self._phases(self.table_list(data, "fasen"))
         sources = self._sources(data)
         terms = self._terms(data)
-        pillars = self._pillars(self.table_list(data, "pijlers"), len(phases))
+        pillar_items = self.table_list(data, "pijlers")
+        pillars = self._pillars(pillar_items, len(phases))
         scales = self._scales(self.table_list(data, "schalen"))
         default_scale = data.get("standaard_schaal") or (scales[0].id if scales else "")
-        indicators = self._indicators(self.table_list(data, "indicatoren"), pillars, phases)
+        indicator_items = self.table_list(data, "indicatoren")
+        indicators = self._indicators(indicator_items, pillars, phases)
         questions = self._questions(self.table_list(data, "vragen"), indicators, scales, default_scale, sources)
 
         # Structure: every indicator has questions; every pillar has indicators in every phase.
         asked: dict[str, int] = {}
         for qq in questions:
             asked[qq.indicator_id] = asked.get(qq.indicator_id, 0) + 1
-        for ind in indicators:
+        for n, (ind, item) in enumerate(zip(indicators, indicator_items), 1):
             if ind.id not in asked:
-                self.add("def_indicator_zonder_vragen", self.line_of("id", ind.id), id=ind.id)
+                self.add("def_indicator_zonder_vragen", self.places.item("indicatoren", n, item), id=ind.id)
             elif ind.minimum is not None and ind.minimum > asked[ind.id]:
-                self.add("def_minimaal", self.line_of("id", ind.id), id=ind.id, minimaal=ind.minimum,
-                         vragen=asked[ind.id])
+                self.add("def_minimaal", self.places.field("indicatoren", n, item, "minimaal"), id=ind.id,
+                         minimaal=ind.minimum, vragen=asked[ind.id])
         phase_numbers = [p.number for p in phases]
-        for pil in pillars:
+        for n, (pil, item) in enumerate(zip(pillars, pillar_items), 1):
             have = {i.phase for i in indicators if i.pillar_id == pil.id}
-            for n in phase_numbers:
-                if n not in have:
-                    self.add("def_fase_zonder_indicator", self.line_of("id", pil.id), pijler=pil.id, fase=n)
+            for k in phase_numbers:
+                if k not in have:
+                    self.add("def_fase_zonder_indicator", self.places.item("pijlers", n, item), pijler=pil.id, fase=k)
         expected = data.get("aantal_vragen")
         if expected is not None:
-            if not isinstance(expected, int):
-                self.add("def_veld_type", self.line_of("aantal_vragen", expected), waar="de definitie",
-                         veld="aantal_vragen", soort="een geheel getal")
+            place = self.places.setting("aantal_vragen")
+            if isinstance(self.places, TomlPlaces):
+                place = self.places.top("aantal_vragen", expected)
+            if not isinstance(expected, int) or isinstance(expected, bool):
+                self.add("def_veld_type", place, waar="de definitie", veld="aantal_vragen", soort="een geheel getal")
             elif expected != len(questions):
-                self.add("def_aantal_vragen", self.line_of("aantal_vragen", expected),
-                         verwacht=expected, gevonden=len(questions))
+                self.add("def_aantal_vragen", place, verwacht=expected, gevonden=len(questions))
         if has_errors(self.findings):
             return None
         return Questionnaire(qid, version, title, note, tuple(phases), tuple(pillars), tuple(scales),
@@ -276,79 +379,79 @@ class _Validator:
         out = []
         for n, item in enumerate(items, 1):
             where = f"fase {n}"
+            at = self.at("fasen", n, item)
             num = item.get("nummer")
-            line = self.line_of("nummer", num)
-            self.unknown_keys(item, _KEYS["fasen"], where, line)
+            self.unknown_keys(item, _KEYS["fasen"], where, at)
             if not isinstance(num, int) or isinstance(num, bool):
-                self.add("def_veld_type", line, waar=where, veld="nummer", soort="een geheel getal")
+                self.add("def_veld_type", at("nummer"), waar=where, veld="nummer", soort="een geheel getal")
                 continue
-            out.append(Phase(num, self.text(item, "naam", where, line),
-                             self.text(item, "beschrijving", where, line, required=False)))
+            out.append(Phase(num, self.text(item, "naam", where, at),
+                             self.text(item, "beschrijving", where, at, required=False)))
         numbers = [p.number for p in out]
         if numbers and numbers != list(range(1, len(numbers) + 1)):
-            self.add("def_fasen_volgorde", None, nummers=", ".join(map(str, numbers)))
+            self.add("def_fasen_volgorde", self.places.table("fasen"), nummers=", ".join(map(str, numbers)))
         return out
-
-    def text_list(self, item: dict, key: str, where: str, line) -> tuple[str, ...]:
-        val = item.get(key, [])
-        if isinstance(val, str):
-            val = [val]
-        if not isinstance(val, list) or not all(isinstance(x, str) for x in val):
-            self.add("def_veld_type", line, waar=where, veld=key, soort='een lijst van teksten, zoals ["…", "…"]')
-            return ()
-        return tuple(x.strip() for x in val)
 
     def _pillars(self, items: list[dict], n_phases: int) -> list[Pillar]:
         out = []
         for n, item in enumerate(items, 1):
-            line = self.line_of("id", item.get("id"))
             where = f"pijler {item.get('id') or n}"
-            self.unknown_keys(item, _KEYS["pijlers"], where, line)
-            pid = self.text(item, "id", where, line)
-            texts = self.text_list(item, "fasen", where, line)
+            at = self.at("pijlers", n, item)
+            self.unknown_keys(item, _KEYS["pijlers"], where, at)
+            pid = self.text(item, "id", where, at)
+            texts = self.text_list(item, "fasen", where, at)
             if texts and len(texts) != n_phases:
-                self.add("def_pijler_fasen", line, pijler=pid, gevonden=len(texts), fasen=n_phases)
-            out.append(Pillar(pid, self.text(item, "naam", where, line),
-                              self.text(item, "beschrijving", where, line, required=False), texts))
-        self.dupes([(p.id, None) for p in out], "pijler")
+                self.add("def_pijler_fasen", at("fasen"), pijler=pid, gevonden=len(texts), fasen=n_phases)
+            out.append(Pillar(pid, self.text(item, "naam", where, at),
+                              self.text(item, "beschrijving", where, at, required=False), texts))
+        self.dupes([p.id for p in out], "pijler", "pijlers")
         return out
 
     def _scales(self, items: list[dict]) -> list[Scale]:
         out = []
         for n, item in enumerate(items, 1):
-            line = self.line_of("id", item.get("id"))
             where = f"schaal {item.get('id') or n}"
-            self.unknown_keys(item, _KEYS["schalen"], where, line)
-            sid = self.text(item, "id", where, line)
+            at = self.at("schalen", n, item)
+            self.unknown_keys(item, _KEYS["schalen"], where, at)
+            sid = self.text(item, "id", where, at)
             options = []
-            for opt in item.get("antwoorden", []):
-                self.unknown_keys(opt, _KEYS["antwoorden"], where, line)
-                label = self.text(opt, "label", where, line)
+            answers = item.get("antwoorden", [])
+            if not isinstance(answers, list) or not all(isinstance(x, dict) for x in answers):
+                self.add("def_veld_type", at("antwoorden"), waar=where, veld="antwoorden",
+                         soort="een lijst [[schalen.antwoorden]]")
+                answers = []
+            places: dict[str, Place] = {}
+            for m, opt in enumerate(answers, 1):
+                at_opt = lambda key, m=m: self.places.answer(n, m, item, key or "label")  # noqa: E731
+                self.unknown_keys(opt, _KEYS["antwoorden"], where, at_opt)
+                label = self.text(opt, "label", where, at_opt)
                 kind = opt.get("soort", VALUE)
                 if kind not in (VALUE, NVT, UNKNOWN):
-                    self.add("def_schaal_fout", line, id=sid,
+                    self.add("def_schaal_fout", at_opt("soort"), id=sid,
                              detail=f"soort '{kind}' bij '{label}' moet waarde, nvt of onbekend zijn")
                     continue
                 value = opt.get("waarde")
-                if kind == VALUE and not (isinstance(value, (int, float)) and 0 <= value <= 1):
-                    self.add("def_schaal_fout", line, id=sid,
+                if kind == VALUE and not (isinstance(value, (int, float)) and not isinstance(value, bool)
+                                          and 0 <= value <= 1):
+                    self.add("def_schaal_fout", at_opt("waarde"), id=sid,
                              detail=f"antwoord '{label}' heeft een waarde tussen 0 en 1 nodig")
                     continue
-                aliases = opt.get("synoniemen", [])
-                options.append(Option(label, kind, float(value) if kind == VALUE else None,
+                aliases = self.text_list(opt, "synoniemen", where, at_opt)
+                places[label] = at_opt("synoniemen")
+                options.append(Option(label, kind, float(value) if kind == VALUE and value is not None else None,
                                       tuple(str(a) for a in aliases)))
             forms: dict[str, str] = {}
             for o in options:
                 for form in (o.label, *o.aliases):
                     key = form.strip().lower()
                     if key in forms and forms[key] != o.label:
-                        self.add("def_schaal_fout", line, id=sid,
+                        self.add("def_schaal_fout", places.get(o.label, at(None)), id=sid,
                                  detail=f"'{form}' staat bij zowel '{forms[key]}' als '{o.label}'")
                     forms[key] = o.label
             if not any(o.kind == VALUE and o.value == 1 for o in options):
-                self.add("def_schaal_fout", line, id=sid, detail="er is geen antwoord met waarde 1 (behaald)")
-            out.append(Scale(sid, self.text(item, "naam", where, line, required=False) or sid, tuple(options)))
-        self.dupes([(s.id, None) for s in out], "schaal")
+                self.add("def_schaal_fout", at(None), id=sid, detail="er is geen antwoord met waarde 1 (behaald)")
+            out.append(Scale(sid, self.text(item, "naam", where, at, required=False) or sid, tuple(options)))
+        self.dupes([s.id for s in out], "schaal", "schalen")
         return out
 
     def _indicators(self, items, pillars, phases) -> list[Indicator]:
@@ -357,32 +460,33 @@ class _Validator:
         out = []
         for n, item in enumerate(items, 1):
             iid = item.get("id")
-            line = self.line_of("id", iid)
             where = f"indicator {iid or n}"
-            self.unknown_keys(item, _KEYS["indicatoren"], where, line)
-            iid = self.text(item, "id", where, line)
-            pillar = self.text(item, "pijler", where, line)
+            at = self.at("indicatoren", n, item)
+            self.unknown_keys(item, _KEYS["indicatoren"], where, at)
+            iid = self.text(item, "id", where, at)
+            pillar = self.text(item, "pijler", where, at)
             if pillar and pillar not in pillar_ids:
                 close = difflib.get_close_matches(pillar, pillar_ids, n=1)
-                self.add("def_onbekende_pijler", line, id=iid, pijler=pillar, keuzes=", ".join(pillar_ids),
+                self.add("def_onbekende_pijler", at("pijler"), id=iid, pijler=pillar, keuzes=", ".join(pillar_ids),
                          suggestie=f" (bedoelt u '{close[0]}'?)" if close else "")
             phase = item.get("fase")
             if phase is None:
-                self.add("def_veld_ontbreekt", line, waar=where, veld="fase")
+                self.add("def_veld_ontbreekt", at("fase"), waar=where, veld="fase")
                 phase = 0
-            elif phase not in phase_nums:
-                self.add("def_onbekende_fase", line, id=iid, fase=phase, keuzes=", ".join(map(str, phase_nums)))
+            elif phase not in phase_nums or isinstance(phase, bool):
+                self.add("def_onbekende_fase", at("fase"), id=iid, fase=phase, keuzes=", ".join(map(str, phase_nums)))
             minimum = item.get("minimaal")
             if minimum is not None and (not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 1):
-                self.add("def_veld_type", line, waar=where, veld="minimaal", soort="een geheel getal van 1 of meer")
+                self.add("def_veld_type", at("minimaal"), waar=where, veld="minimaal",
+                         soort="een geheel getal van 1 of meer")
                 minimum = None
-            opt = lambda key: self.text(item, key, where, line, required=False)  # noqa: E731
+            opt = lambda key: self.text(item, key, where, at, required=False)  # noqa: E731
             out.append(Indicator(iid, pillar, phase if isinstance(phase, int) else 0,
-                                 self.text(item, "naam", where, line), opt("betekenis"),
-                                 self.text(item, "handvat", where, line),
-                                 self.id_list(item, where, line), opt("thema"), minimum, opt("eerste_stap"),
-                                 opt("eigenaar"), opt("klein"), self.text_list(item, "producten", where, line)))
-        self.dupes([(i.id, None) for i in out], "indicator")
+                                 self.text(item, "naam", where, at), opt("betekenis"),
+                                 self.text(item, "handvat", where, at),
+                                 self.id_list(item, where, at), opt("thema"), minimum, opt("eerste_stap"),
+                                 opt("eigenaar"), opt("klein"), self.text_list(item, "producten", where, at)))
+        self.dupes([i.id for i in out], "indicator", "indicatoren")
         return out
 
     def _sources(self, data: dict) -> list[Source]:
@@ -390,39 +494,41 @@ class _Validator:
         for n, item in enumerate(data.get("bronnen", []) if isinstance(data.get("bronnen"), list) else [], 1):
             if not isinstance(item, dict):
                 continue
-            line = self.line_of("id", item.get("id"))
             where = f"bron {item.get('id') or n}"
-            self.unknown_keys(item, _KEYS["bronnen"], where, line)
+            at = self.at("bronnen", n, item)
+            self.unknown_keys(item, _KEYS["bronnen"], where, at)
             year = item.get("jaar")
             if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-                self.add("def_veld_type", line, waar=where, veld="jaar", soort="een jaartal")
+                self.add("def_veld_type", at("jaar"), waar=where, veld="jaar", soort="een jaartal")
                 year = None
-            out.append(Source(self.text(item, "id", where, line), self.text(item, "titel", where, line), year,
-                              self.text(item, "adres", where, line, required=False),
-                              self.text(item, "kort", where, line, required=False)))
+            out.append(Source(self.text(item, "id", where, at), self.text(item, "titel", where, at), year,
+                              self.text(item, "adres", where, at, required=False),
+                              self.text(item, "kort", where, at, required=False)))
         if "bronnen" in data and not isinstance(data["bronnen"], list):
-            self.add("def_veld_type", None, waar="de definitie", veld="bronnen", soort="een lijst [[bronnen]]")
-        self.dupes([(x.id, None) for x in out], "bron")
+            self.add("def_veld_type", self.places.table("bronnen"), waar="de definitie", veld="bronnen",
+                     soort="een lijst [[bronnen]]")
+        self.dupes([x.id for x in out], "bron", "bronnen")
         return out
 
     def _terms(self, data: dict) -> list[Term]:
         out = []
         items = data.get("begrippen", [])
         if not isinstance(items, list):
-            self.add("def_veld_type", None, waar="de definitie", veld="begrippen", soort="een lijst [[begrippen]]")
+            self.add("def_veld_type", self.places.table("begrippen"), waar="de definitie", veld="begrippen",
+                     soort="een lijst [[begrippen]]")
             return []
         for n, item in enumerate(items, 1):
             if not isinstance(item, dict):
                 continue
-            line = self.line_of("term", item.get("term"))
             where = f"begrip {item.get('term') or n}"
-            self.unknown_keys(item, _KEYS["begrippen"], where, line)
-            out.append(Term(self.text(item, "term", where, line), self.text(item, "uitleg", where, line),
-                            self.text(item, "bron", where, line, required=False)))
+            at = self.at("begrippen", n, item)
+            self.unknown_keys(item, _KEYS["begrippen"], where, at)
+            out.append(Term(self.text(item, "term", where, at), self.text(item, "uitleg", where, at),
+                            self.text(item, "bron", where, at, required=False)))
         seen: set[str] = set()
-        for t in out:
+        for n, t in enumerate(out, 1):
             if t.term.lower() in seen:
-                self.add("def_dubbel_id", self.line_of("term", t.term), soort="begrip", id=t.term)
+                self.add("def_dubbel_id", self.places.duplicate("begrippen", n, t.term), soort="begrip", id=t.term)
             seen.add(t.term.lower())
         return out
 
@@ -432,34 +538,35 @@ class _Validator:
         out = []
         for n, item in enumerate(items, 1):
             qid = item.get("id")
-            line = self.line_of("id", qid)
             where = f"vraag {qid or n}"
-            self.unknown_keys(item, _KEYS["vragen"], where, line)
-            qid = self.text(item, "id", where, line)
+            at = self.at("vragen", n, item)
+            self.unknown_keys(item, _KEYS["vragen"], where, at)
+            qid = self.text(item, "id", where, at)
             ind = item.get("indicator")
             if not ind:
-                self.add("def_vraag_zonder_indicator", line, id=qid)
+                if not at("indicator").reported:
+                    self.add("def_vraag_zonder_indicator", at("indicator"), id=qid)
                 ind = ""
             elif ind not in ind_ids:
                 close = difflib.get_close_matches(str(ind), ind_ids, n=1)
-                self.add("def_onbekende_indicator", line, id=qid, indicator=ind,
+                self.add("def_onbekende_indicator", at("indicator"), id=qid, indicator=ind,
                          suggestie=f" (bedoelt u '{close[0]}'?)" if close else "")
             scale = item.get("schaal", default_scale)
             if scale not in scale_ids:
-                self.add("def_onbekende_schaal", line, id=qid, schaal=scale, keuzes=", ".join(scale_ids))
-            bron = self.text(item, "bron", where, line)
+                self.add("def_onbekende_schaal", at("schaal"), id=qid, schaal=scale, keuzes=", ".join(scale_ids))
+            bron = self.text(item, "bron", where, at)
             source_ids = [x.id for x in sources]
             if bron and sources and bron.split()[0] not in source_ids:
                 close = difflib.get_close_matches(bron.split()[0], source_ids, n=1, cutoff=0.5)
-                self.add("def_onbekende_bron", line, id=qid, bron=bron.split()[0],
+                self.add("def_onbekende_bron", at("bron"), id=qid, bron=bron.split()[0],
                          suggestie=f" (bedoelt u '{close[0]}'?)" if close else "")
-            opt = lambda key: self.text(item, key, where, line, required=False)  # noqa: E731
+            opt = lambda key: self.text(item, key, where, at, required=False)  # noqa: E731
             ja_when, deels_when, nvt_when = opt("ja_als"), opt("deels_als"), opt("nvt_als")
             if (deels_when or nvt_when) and not ja_when:
-                self.add("def_veld_ontbreekt", line, waar=where, veld="ja_als")
-            out.append(Question(qid, str(ind), self.text(item, "vraag", where, line), opt("hulp"), str(scale),
-                                bron, opt("sectie"), self.id_list(item, where, line), ja_when, deels_when, nvt_when))
-        self.dupes([(q.id, None) for q in out], "vraag")
+                self.add("def_veld_ontbreekt", at("ja_als"), waar=where, veld="ja_als")
+            out.append(Question(qid, str(ind), self.text(item, "vraag", where, at), opt("hulp"), str(scale),
+                                bron, opt("sectie"), self.id_list(item, where, at), ja_when, deels_when, nvt_when))
+        self.dupes([q.id for q in out], "vraag", "vragen")
         return out
 
     def check_replaces(self, q: Questionnaire, prev: Questionnaire):
@@ -467,10 +574,11 @@ class _Validator:
         prev_label = f"({prev.id} {prev.version})"
         known_q = {x.id for x in prev.questions}
         known_i = {x.id for x in prev.indicators}
-        items: list[tuple[Question | Indicator, str, set[str]]] = [
-            *((x, "vraag", known_q) for x in q.questions), *((x, "indicator", known_i) for x in q.indicators)]
-        for item, kind, known in items:
+        items: list[tuple[int, Question | Indicator, str, str, set[str]]] = [
+            *((n, x, "vraag", "vragen", known_q) for n, x in enumerate(q.questions, 1)),
+            *((n, x, "indicator", "indicatoren", known_i) for n, x in enumerate(q.indicators, 1))]
+        for n, item, kind, table, known in items:
             for old in item.replaces:
                 if old not in known:
-                    self.add("def_vervangt_onbekend", self.line_of("id", item.id), soort=kind,
-                             id=item.id, oud=old, vorige=prev_label)
+                    self.add("def_vervangt_onbekend", self.places.field(table, n, {"id": item.id}, "vervangt"),
+                             soort=kind, id=item.id, oud=old, vorige=prev_label)

@@ -29,7 +29,7 @@ def formats(wb) -> dict:
         "stone_amb": f(text_wrap=True, font_color=DARK, bg_color=LIGHT, align="center", border=5, border_color="#C00000", italic=True),
         "pname": f(bold=True, align="center", text_wrap=True, font_size=10, font_color=DARK),
         "pinfo": f(align="center", valign="top", font_size=9, text_wrap=True),
-        "pphase": f(align="center", bold=True, font_size=11),
+        "pphase": f(align="center", bold=True, font_size=11, text_wrap=True),
         "head": f(bold=True, bg_color=DARK, font_color="#FFFFFF", text_wrap=True, border=1, valign="top"),
         "cell": f(text_wrap=True, border=1, border_color="#BFBFBF", valign="top"),
         "cell_c": f(border=1, border_color="#BFBFBF", align="center", valign="top"),
@@ -151,7 +151,12 @@ def table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[st
 def findings_sheet(ws, fmt, findings) -> None:
     """Every finding, one row each, with its place."""
     heads = [("Ernst", 12), ("Code", 24), ("Bestand", 30), ("Blad", 12), ("Cel", 8), ("Melding", 80)]
-    rows = [[f.severity, f.code, Path(f.file).name if f.file else "", f.sheet, f.cell, f.message] for f in findings]
+    rows = [[f.severity, f.code, Path(f.file).name if f.file else "", f.sheet, f.cell, f.message[:1].upper() + f.message[1:]]
+            for f in findings]
     table(ws, fmt, heads, rows, ["cell"] * len(heads))
     if not rows:
         ws.write_string(1, 0, "Geen meldingen: alle vragen zijn gevonden en geldig beantwoord.", fmt["sub"])
+
+
+def signed(n: int) -> str:
+    return f"+{n}" if n > 0 else ("±0" if n == 0 else str(n))

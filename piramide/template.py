@@ -244,7 +244,7 @@ def _write_front(q, ws, fmt, ambitie_range, filled) -> list[str]:
                                         (p.description, FRONT[1] + FRONT[2], 10)]))
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
                     "format_columns": True})
-    page_setup(ws, landscape=False, footer="&L&9Vertrouwelijk&R&9&P / &N")
+    page_setup(ws, landscape=False, fit_height=1, footer="&L&9Vertrouwelijk&R&9&P / &N")
     return ambitie_cells
 
 
@@ -387,12 +387,11 @@ def _write_terms(q: Questionnaire, ws, fmt) -> None:
         row += 1
         for src in q.sources:
             text = src.title + (f" ({src.year})" if src.year and str(src.year) not in src.title else "") + \
-                (f"\n{src.url}" if src.url else "")
-            ws.write_string(row, 0, src.id, fmt["label_cell"])
+                (f"\n{src.url}" if src.url.startswith(("http://", "https://")) else "")
+            ws.write_string(row, 0, src.short or src.id, fmt["label_cell"])
             ws.write_string(row, 1, text, fmt["cell"])
-            ws.set_row(row, row_height([(text, widths[1], 10)]))
+            ws.set_row(row, row_height([(src.short or src.id, widths[0], 10, True), (text, widths[1], 10)]))
             row += 1
-    ws.repeat_rows(2)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
                     "format_columns": True})
     page_setup(ws, landscape=False, footer="&L&9Vertrouwelijk&R&9&P / &N")

@@ -43,3 +43,10 @@ def json_safe(text: str) -> str:
 def for_file(text: str) -> str:
     """Text for a workbook or JSON: lone surrogates replaced; line breaks and tabs kept."""
     return _SURROGATE.sub("\ufffd", text)
+
+
+def round_pct(x: float) -> int:
+    """A percentage rounded as a spreadsheet's 0% format shows it (half away from zero, where
+    Python's round() goes to even), so that a text and the cell beside it never differ by one."""
+    from decimal import ROUND_HALF_UP, Decimal
+    return int(Decimal(repr(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))

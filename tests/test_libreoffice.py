@@ -250,7 +250,7 @@ def test_trend_dashboard_renders_without_errors(tmp_path, default_q):
     assert "Sinds vorige meting" in "".join(pages[t + 1:t + 3])
     text = "\n".join(pages)
     assert not [e for e in ERRORS if e in text]
-    assert "nieuw behaald" in text and "Toelichting 18-03-2026" in text
+    assert "nieuw behaald" in text and "Toelichting 18\u201103\u20112026" in text
 
 
 def test_old_xls_and_ods_written_by_libreoffice_get_their_message(tmp_path, default_q):

@@ -113,3 +113,15 @@ def test_printed_text_is_8_pt_or_more(outputs, tmp_path):
         for n, page in enumerate(word_sizes(pdf), 1):
             small += [(pdf.stem, n, round(size, 1), w) for size, w in page if size < 8 * 0.97]
     assert not small, small[:10]
+
+
+def test_a_half_percent_is_shown_as_the_spreadsheet_rounds_it(tmp_path, small):
+    """Pillar A: ja, ja, deels, nee and two n.v.t. = 2.5 / 4 = 62.5 %. The cell shows 63 % (a
+    spreadsheet rounds half up); the text beside it must too, not Python's 62 (half to even)."""
+    from piramide.text import round_pct
+    answers = {"A-01": "ja", "A-02": "ja", "A-03": "deels", "A-04": "nee", "A-05": "n.v.t.", "A-06": "n.v.t."}
+    r = score(read(filled(small, tmp_path / "a.xlsx", answers), small), small)
+    assert r.pillar("A").score == 62.5 and round_pct(62.5) == 63 and round_pct(42.5) == 43
+    texts = [c.value for row in openpyxl.load_workbook(write_dashboard(r, tmp_path / "d.xlsx"))["Dashboard"].iter_rows()
+             for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("Score 63%") for t in texts), [t for t in texts if t.startswith("Score")]
