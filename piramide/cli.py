@@ -11,6 +11,7 @@ import click
 
 from . import __version__, clitext
 from . import questionnaire as qmod
+from .errors import ReadError
 from .findings import finding, has_errors
 from .output import OutputError, check_distinct, check_target
 from .text import display
@@ -600,6 +601,41 @@ def questionnaire_export(name, output, force):
         _fail(str(exc))
     echo(f"Definitie geschreven: {output} ({q.label()}: {len(q.pillars)} pijlers, {len(q.indicators)} indicatoren, "
          f"{len(q.questions)} vragen). Controleer na het bewerken met: piramide questionnaire check {output}")
+
+
+@questionnaire.command("infer")
+@click.argument("workbook", metavar="WERKBOEK", type=click.Path(path_type=Path))
+@optie("-o", "--uitvoer", "output", oud=("--output",), metavar="PAD", type=click.Path(path_type=Path), required=True,
+       help="De conceptdefinitie: een .xlsx (om in Excel af te maken).")
+@optie("--vervang", "force", oud=("--force",), is_flag=True, help="Een bestaand bestand vervangen.")
+def questionnaire_infer(workbook, output, force):
+    """Maak een conceptdefinitie uit een eigen vragenlijst-werkboek van het RIEC.
+
+    De vragen (tekst en nummer), de pijlers (uit de bladnamen of uit kopregels tussen de
+    vragen) en de antwoorden (uit de kolomkoppen of de keuzelijst) komen uit het werkboek. De
+    fasen, de indicatoren en welke vraag bij welke indicator hoort zijn gemarkeerd als 'nog in
+    te vullen'; 'piramide questionnaire check' noemt ze met blad en cel.
+
+    \b
+    Voorbeeld:
+      piramide questionnaire infer piramide-2021.xlsx -o definitie.xlsx
+      piramide questionnaire check definitie.xlsx
+    """
+    from .definition_workbook import write_definition
+    from .infer import infer
+    if output.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"-o {display(str(output))}: geef een naam die eindigt op .xlsx.")
+    try:
+        check_target(output, inputs=[workbook], force=force)
+        draft = infer(workbook)
+        write_definition(draft.questionnaire, output, replace=force, todo=draft.todo)
+    except ReadError as exc:
+        f = exc.finding
+        _fail(f"{display(f.file)}: {f.message}")
+    except OutputError as exc:
+        _fail(str(exc))
+    echo(f"Concept geschreven: {output}: {draft.summary()}. Vul die aan in Excel en controleer met: "
+         f"piramide questionnaire check {output}")
 
 
 @questionnaire.command("list")

@@ -93,6 +93,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "indeling_geen_vragen": (FOUT, "de kopregel op rij {rij} is herkend ({kolommen}), maar geen van de {aantal} rijen eronder "
                                    "hoort op id, nummer of tekst bij een vraag van {vragenlijst}. Geef met --vragenlijst (-q) "
                                    "de vragenlijst van dit werkboek, of zet de id's van de vragen in een kolom ID."),
+    "infer_eigen_uitvoer": (FOUT, "dit is een {soort} dat piramide zelf heeft gemaakt; daar valt geen vragenlijst uit af te "
+                                  "leiden. Geef het vragenlijst-werkboek van het RIEC, of gebruik 'piramide questionnaire "
+                                  "export' voor een ingebouwde vragenlijst."),
+    "infer_geen_tabel": (FOUT, "in dit werkboek is geen vragentabel herkend, dus er valt geen vragenlijst uit af te leiden "
+                               "(gezien: {gezien}). Zet boven de vragen één kopregel met een kolom Nr of Vraag en een kolom "
+                               "Antwoord, of een kolom per antwoord (Ja, Deels, Nee, N.v.t.)."),
     "geen_vragen": (FOUT, "het werkboek bevat geen enkele vraag van {vragenlijst}. Is dit wel een ingevulde piramide?"),
     "meta_ontbreekt": (FOUT, "'{veld}' is niet ingevuld op het voorblad. Vul het in."),
     "meta_tegenstrijdig": (FOUT, "'{veld}' is hier '{waarde}', maar op {plek} staat '{andere}'. Staat er een kopie van "
