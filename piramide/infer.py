@@ -246,7 +246,7 @@ def _questions(rows, pillar_of: dict[str, str], source: str) -> tuple[list[Quest
         while qid in seen:
             qid += "b"
         seen.add(qid)
-        written = f" (nr. {key} in het werkboek)" if key and qid != key.upper() else ""
-        out.append(Question(qid, f"{pid}-1", text, "", SCALE_ID, source, f"{where}{written}"))
+        written = f", nr. {key}" if key and qid != key.upper() else ""
+        out.append(Question(qid, f"{pid}-1", text, "", SCALE_ID, f"{source} ({where}{written})"))
         todo.append(Todo("vragen", qid, "indicator"))
     return out, todo

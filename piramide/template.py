@@ -23,6 +23,7 @@ conditional format on that mark.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import xlsxwriter
@@ -351,7 +352,8 @@ def source_label(q: Questionnaire, qq) -> str:
     """A question's source by its (short) title; a definition without [[bronnen]] keeps its code."""
     if q.sources:
         return q.source_title(qq.source, short=True)
-    return f"{qq.source[:3]} {qq.section}".strip()
+    code = qq.source[:3] if re.fullmatch(r"\d{3}_[0-9a-f]+\.txt", qq.source) else qq.source   # 1.0: a file code
+    return f"{code} {qq.section}".strip()
 
 
 def answer_labels(q: Questionnaire, qq) -> list[str]:

@@ -66,7 +66,7 @@ def test_the_draft_takes_questions_numbers_pillars_and_answer_labels(tmp_path):
     assert [(o.label, o.kind, o.value) for o in q.scales[0].options] == [
         ("Ja", "waarde", 1.0), ("Deels", "waarde", 0.5), ("Nee", "waarde", 0.0), ("N.v.t.", "nvt", None)]
     assert (d.pillars_from, d.labels_from) == ("kopregels", "kolommen")
-    assert q.questions[0].section == "Piramide 2021!B6 (nr. 1 in het werkboek)"
+    assert q.questions[0].source == "piramide-2021.xlsx (Piramide 2021!B6, nr. 1)"     # where it came from
 
 
 def test_check_names_every_open_field_with_its_cell(run, tmp_path):
