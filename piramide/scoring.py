@@ -83,6 +83,11 @@ class Result:
         answer, a missing gemeente or date): such a result is not a measurement to act on."""
         return not any(f.severity == "fout" for f in self.findings)
 
+    @property
+    def first_steps(self) -> list[Improvement]:
+        """The three to five steps to take first (see first_steps)."""
+        return first_steps(self.improvements)
+
     def indicator(self, indicator_id: str) -> IndicatorResult:
         for p in self.pillars:
             for ir in p.indicators:
@@ -151,11 +156,16 @@ def _answer_word(a: Answer) -> str:
     return a.label
 
 
+STATUS_CLAUSE = {DEELS: "deels behaald is", NIET_BEHAALD: "niet behaald is", ONBEKEND: "nog onbekend is"}
+
+
 def _explain(q: Questionnaire, phase: int, irs: list[IndicatorResult], judgeable: bool) -> str:
+    """Why a pillar stands where it stands, in Dutch sentences: the reached phase, then the
+    indicators of the next phase that hold it back, by name with the codes in brackets."""
     if not judgeable:
         return "Niet te beoordelen: alle vragen van deze pijler zijn n.v.t."
     top = q.top_phase
-    reached = (f"Fase {phase} ({q.phase_name(phase)}) bereikt" if phase else "Nog geen fase bereikt")
+    reached = (f"Fase {phase} ({q.phase_name(phase)}) is bereikt" if phase else "Nog geen fase bereikt")
     if phase >= top:
         return f"{reached}: alle indicatoren zijn behaald."
     blocking = [ir for ir in irs if ir.indicator.phase == phase + 1 and not ir.met]
@@ -164,9 +174,14 @@ def _explain(q: Questionnaire, phase: int, irs: list[IndicatorResult], judgeable
         gaps = ", ".join(f"{qq.id} '{_answer_word(a)}'" for qq, a in ir.gaps()[:4])
         k = ir.indicator.minimum
         menu = f"minimaal {k} van de {len(ir.answers)} keer ja nodig; " if k else ""
-        parts.append(f"indicator {ir.indicator.id} '{ir.indicator.name}' {ir.status} is ({menu}{gaps})")
-    more = f" en nog {len(blocking) - 3} andere" if len(blocking) > 3 else ""
-    return f"{reached}; fase {phase + 1} nog niet omdat " + "; ".join(parts) + more + "."
+        why = f" ({menu}{gaps})" if menu or gaps else ""
+        parts.append(f"{ir.indicator.name} ({ir.indicator.id}) {STATUS_CLAUSE.get(ir.status, ir.status + ' is')}{why}")
+    if len(blocking) > 3:
+        n = len(blocking) - 3
+        parts.append(f"nog {n} andere indicator{'en' if n > 1 else ''} open {'staan' if n > 1 else 'staat'}")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+    nxt = f"Fase {phase + 1} ({q.phase_name(phase + 1)})"
+    return f"{reached}. {nxt} nog niet, omdat {listed}."
 
 
 def score(measurement: Measurement, questionnaire: Questionnaire) -> Result:
@@ -222,3 +237,27 @@ def improvements(pillars: list[PillarResult]) -> list[Improvement]:
                 out.append((n, order, Improvement(pr.pillar, ir, reason)))
     out.sort(key=lambda t: (t[0], t[1]))
     return [imp for _, _, imp in out]
+
+
+FIRST_STEPS_MOST, FIRST_STEPS_LEAST = 5, 3
+
+
+def first_steps(improvements_: list[Improvement], most: int = FIRST_STEPS_MOST,
+                least: int = FIRST_STEPS_LEAST) -> list[Improvement]:
+    """The three to five first steps for page 1: the open indicators of the lowest phase not
+    yet reached, foundations first. A phase is taken whole (up to `most`), taking turns over the
+    pillars so that one pillar does not fill the list; the next phase only while fewer than
+    `least` steps were found."""
+    out: list[Improvement] = []
+    for level in sorted({imp.indicator.indicator.phase for imp in improvements_}):
+        if len(out) >= least:
+            break
+        items = [imp for imp in improvements_ if imp.indicator.indicator.phase == level]
+        rank: dict[str, int] = {}
+        keyed = []
+        for order, imp in enumerate(items):
+            n = rank.get(imp.pillar.id, 0)
+            rank[imp.pillar.id] = n + 1
+            keyed.append((n, order, imp))
+        out += [imp for _, _, imp in sorted(keyed, key=lambda t: (t[0], t[1]))]
+    return out[:most]

@@ -215,7 +215,7 @@ def test_dashboard_renders_on_one_page_without_errors(tmp_path, default_q):
     cpages = pdf_pages(cpdf)
     first = " ".join(" ".join(cpages[:2]).split())
     assert "Testpiramide: Voorbeeldstad" in first         # the title is not cut
-    assert "Pijler B: Fase 1 (Basis) bereikt; fase 2 nog niet omdat indicator B-2 'B midden' niet behaald is " \
+    assert "Pijler B: Fase 1 (Basis) is bereikt. Fase 2 (Midden) nog niet, omdat B midden (B-2) niet behaald is " \
            "(B-02 'nee')." in first
     assert "volledig = 1, half = 0,5, geen = 0" in cpages[-1] and "deels = 0,5" not in cpages[-1]
 

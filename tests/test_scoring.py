@@ -72,8 +72,9 @@ def test_score_and_progress_with_deels_and_nvt(small):
     assert a.progress == 50.0                                          # one of two phase-2 indicators met
     assert a.loose_stones == ["A-2a"]
     assert r.indicator("A-2b").status == "deels"
-    assert a.explanation == ("Fase 1 (Basis) bereikt; fase 2 nog niet omdat indicator A-2b 'A midden twee' "
-                             "deels is (A-04 'deels').")
+    # Dutch sentences: the indicator by name, its code and the answers in brackets
+    assert a.explanation == ("Fase 1 (Basis) is bereikt. Fase 2 (Midden) nog niet, omdat A midden twee (A-2b) "
+                             "deels behaald is (A-04 'deels').")
 
 
 def test_all_nvt_pillar_cannot_be_judged(small):
@@ -185,3 +186,25 @@ def test_to_frame_for_analysts_one_row_per_indicator(small):
     row = df.set_index("indicator").loc["A-1"]
     assert (row["pijler"], row["fase"], row["status"], row["gemeente"]) == ("A", 0, "deels", "Teststad")
     assert set(df.columns) >= {"gemeente", "datum", "vragenlijst", "pijler", "fase", "score", "indicator", "status"}
+
+
+def test_explanation_names_every_blocker_and_counts_the_rest(small):
+    # A-2a and A-2b both open: both named, by name with the code in brackets, joined with "en".
+    r = score(measure(small, {"A-03": "nee", "A-04": "weet niet"}), small)
+    assert r.pillar("A").explanation == (
+        "Fase 1 (Basis) is bereikt. Fase 2 (Midden) nog niet, omdat A midden een (A-2a) niet behaald is "
+        "(A-03 'nee') en A midden twee (A-2b) nog onbekend is (A-04 'weet niet').")
+
+
+def test_first_steps_are_the_lowest_open_phase_taking_turns_over_pillars(small):
+    # A stops at 0 (A-1 open, ambitie 3: A-2a, A-2b open too); B at 1 (B-2 open). The lowest phase
+    # not reached is 1 (A-1 alone), so phase 2 fills up to three steps, taking turns: A-2a, B-2,
+    # then A-2b (the whole phase, at most five).
+    r = score(measure(small, {"A-01": "nee", "A-03": "nee", "A-04": "nee", "B-02": "nee"}, {"A": 3}), small)
+    steps = [s.indicator.indicator.id for s in r.first_steps]
+    assert steps == ["A-1", "A-2a", "B-2", "A-2b"]
+    # Without the ambitie, A's steps stop at its next phase: what there is, fewer than three.
+    r = score(measure(small, {"A-01": "nee", "A-03": "nee", "A-04": "nee", "B-02": "nee"}), small)
+    assert [s.indicator.indicator.id for s in r.first_steps] == ["A-1", "B-2"]
+    r = score(measure(small, {}), small)
+    assert r.first_steps == []
