@@ -224,6 +224,14 @@ CATALOGUE.update({
                          "Excel-werkmap (.xlsx)."),
     "invoer_ods": (FOUT, "dit is een LibreOffice-rekenblad (.ods). Open het in LibreOffice en kies Bestand > Opslaan als > "
                          "Excel 2007-365 (.xlsx), en gebruik dat bestand."),
+    "document_geen_docx": (FOUT, "dit is geen Word-document (.docx){soort}. Open het sjabloon in Word en sla het op als "
+                                 "Word-document (.docx)."),
+    "document_te_groot": (FOUT, "het bestand is {grootte} MB; een sjabloon met logo is veel kleiner. Controleer of dit het "
+                                "goede bestand is, of maak de plaatjes erin kleiner."),
+    "document_zip_bom": (FOUT, "het document pakt uit tot {grootte} (onderdeel {onderdeel}); dat is verdacht groot en wordt "
+                               "niet geopend. Sla het sjabloon opnieuw op in Word."),
+    "document_xml_onveilig": (FOUT, "onderdeel {onderdeel} bevat een DOCTYPE- of ENTITY-declaratie, wat een Word-document "
+                                    "nooit heeft; het wordt niet geopend. Sla het sjabloon opnieuw op in Word."),
     "invoer_zip_bom": (FOUT, "het werkboek pakt uit tot {grootte} (onderdeel {onderdeel}); dat is verdacht groot en wordt niet "
                              "geopend. Vraag het werkboek opnieuw op."),
     "invoer_xml_onveilig": (FOUT, "onderdeel {onderdeel} bevat een DOCTYPE- of ENTITY-declaratie, wat een Excel-werkboek nooit heeft; "

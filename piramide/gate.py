@@ -38,6 +38,24 @@ def read_checked(path: str | Path) -> bytes:
     its own descriptor, so a FIFO named .xlsx never hangs and a link to /dev/zero never
     fills memory; and at most MAX_FILE + 1 bytes are ever read, whatever the file claims."""
     path = Path(path)
+    data = _read_regular(path, MAX_FILE)
+    check_bytes(data, path)
+    return data
+
+
+MAX_DOCUMENT = 20 * 1024 * 1024       # a Word template with a logo is far smaller
+
+
+def read_document(path: str | Path) -> bytes:
+    """The bytes of a Word document (a report template), once it is known to be safe to open:
+    a regular file, not too large, a .docx zip that unpacks to a sane size, no DOCTYPE."""
+    path = Path(path)
+    data = _read_regular(path, MAX_DOCUMENT, "document_te_groot")
+    check_document(data, path)
+    return data
+
+
+def _read_regular(path: Path, limit: int, too_big: str = "invoer_te_groot") -> bytes:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(path, flags)
@@ -55,11 +73,11 @@ def read_checked(path: str | Path) -> bytes:
             _refuse("invoer_map", path)
         if not stat.S_ISREG(st.st_mode):
             _refuse("invoer_geen_bestand", path, soort=_kind(st.st_mode))
-        if st.st_size > MAX_FILE:
-            _refuse("invoer_te_groot", path, grootte=st.st_size // (1024 * 1024))
+        if st.st_size > limit:
+            _refuse(too_big, path, grootte=st.st_size // (1024 * 1024))
         chunks, total = [], 0
-        while total <= MAX_FILE:
-            chunk = os.read(fd, min(1 << 20, MAX_FILE + 1 - total))
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -70,11 +88,51 @@ def read_checked(path: str | Path) -> bytes:
         _refuse("invoer_onleesbaar", path, detail=_why(exc))
     finally:
         os.close(fd)
-    if total > MAX_FILE:             # it grew while we read it
-        _refuse("invoer_te_groot", path, grootte=total // (1024 * 1024))
-    data = b"".join(chunks)
-    check_bytes(data, path)
-    return data
+    if total > limit:             # it grew while we read it
+        _refuse(too_big, path, grootte=total // (1024 * 1024))
+    return b"".join(chunks)
+
+
+def check_document(data: bytes, path: Path) -> None:
+    """A .docx that is safe to open: a zip with word/document.xml, sane sizes, no DOCTYPE."""
+    if not data:
+        _refuse("document_geen_docx", path, soort=" (het bestand is leeg)")
+    if data[:8].startswith(OLE2):
+        _refuse("document_geen_docx", path, soort=" (het oude .doc-formaat, of met een wachtwoord)")
+    if not data.startswith(b"PK"):
+        _refuse("document_geen_docx", path, soort="")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        _refuse("document_geen_docx", path, soort=" (beschadigd zip-bestand)")
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+        kind = " maar een Excel-werkboek" if any(n.endswith("workbook.xml") for n in names) else ""
+        _refuse("document_geen_docx", path, soort=kind)
+    _check_entries(archive, infos, path, "document")
+
+
+def _check_entries(archive: zipfile.ZipFile, infos: list, path: Path, kind: str = "invoer") -> None:
+    """Zip bombs and XML with a DOCTYPE or ENTITY are refused before any parser sees them."""
+    if len(infos) > MAX_ENTRIES:
+        _refuse(f"{kind}_zip_bom", path, grootte=f"{len(infos)} onderdelen", onderdeel="(alle)")
+    total = 0
+    for i in infos:
+        total += i.file_size
+        ratio = i.file_size / max(i.compress_size, 1)
+        if i.file_size > MAX_ENTRY or (i.file_size > 1024 * 1024 and ratio > MAX_RATIO) or total > MAX_UNPACKED:
+            _refuse(f"{kind}_zip_bom", path, grootte=f"{max(i.file_size, total) // (1024 * 1024)} MB",
+                    onderdeel=i.filename)
+    for i in infos:
+        if i.filename.lower().endswith((".xml", ".rels", ".vml")):
+            try:
+                with archive.open(i) as fh:
+                    start = fh.read(2048)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+                _refuse("invoer_zip_kapot", path)
+            if b"<!DOCTYPE" in start.upper() or b"<!ENTITY" in start.upper():
+                _refuse(f"{kind}_xml_onveilig", path, onderdeel=i.filename)
 
 
 def _why(exc: OSError) -> str:
@@ -122,24 +180,7 @@ def check_bytes(data: bytes, path: Path) -> None:
         kind = " maar een Word-document" if "word/document.xml" in names else \
             " maar een PowerPoint-presentatie" if "ppt/presentation.xml" in names else ""
         _refuse("invoer_geen_werkboek", path, soort=kind)
-    if len(infos) > MAX_ENTRIES:
-        _refuse("invoer_zip_bom", path, grootte=f"{len(infos)} onderdelen", onderdeel="(alle)")
-    total = 0
-    for i in infos:
-        total += i.file_size
-        ratio = i.file_size / max(i.compress_size, 1)
-        if i.file_size > MAX_ENTRY or (i.file_size > 1024 * 1024 and ratio > MAX_RATIO) or total > MAX_UNPACKED:
-            _refuse("invoer_zip_bom", path, grootte=f"{max(i.file_size, total) // (1024 * 1024)} MB",
-                    onderdeel=i.filename)
-    for i in infos:
-        if i.filename.lower().endswith((".xml", ".rels", ".vml")):
-            try:
-                with archive.open(i) as fh:
-                    start = fh.read(2048)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
-                _refuse("invoer_zip_kapot", path)
-            if b"<!DOCTYPE" in start.upper() or b"<!ENTITY" in start.upper():
-                _refuse("invoer_xml_onveilig", path, onderdeel=i.filename)
+    _check_entries(archive, infos, path)
 
 
 def _looks_like_text(sample: bytes) -> bool:

@@ -18,3 +18,26 @@ def pandas() -> ModuleType:
     except ImportError as exc:
         raise MissingDependency(PANDAS_MISSING, name="pandas") from exc
     return pd
+
+
+RAPPORT_MISSING = ("{name} is niet geïnstalleerd; 'piramide rapport' heeft het nodig voor het Word-rapport. "
+                   "Installeer het met: pip install 'piramide[rapport]'")
+
+
+def matplotlib() -> ModuleType:
+    """matplotlib with the Agg backend (no window, no network), for the report's pictures."""
+    try:
+        import matplotlib as mpl
+    except ImportError as exc:
+        raise MissingDependency(RAPPORT_MISSING.format(name="matplotlib"), name="matplotlib") from exc
+    mpl.use("Agg", force=True)
+    return mpl
+
+
+def docxtpl() -> ModuleType:
+    """docxtpl (Jinja2 in Word), for the report's template."""
+    try:
+        import docxtpl as tpl
+    except ImportError as exc:
+        raise MissingDependency(RAPPORT_MISSING.format(name="docxtpl"), name="docxtpl") from exc
+    return tpl
