@@ -150,9 +150,10 @@ def heatmap(ov: Overview) -> bytes:
     pids = ov.pillar_ids()
     rows = ov.rows
     n = len(rows)
-    fig = _figure(16, 2.6 + 0.55 * n)
-    height = 0.55 * n / (2.6 + 0.55 * n)
-    ax = fig.add_axes((0.30, 0.02, 0.68, height))
+    row_cm = 0.75
+    total = 3.0 + row_cm * n
+    fig = _figure(16, total)
+    ax = fig.add_axes((0.24, 0.1 / total, 0.74, row_cm * n / total))
     top = q.top_phase
     for i, row in enumerate(rows):
         for j, pid in enumerate(pids):
@@ -168,12 +169,12 @@ def heatmap(ov: Overview) -> bytes:
     ax.set_yticks([i + 0.5 for i in range(n)])
     ax.set_yticklabels([r.name for r in rows], fontsize=9)
     ax.set_xticks([j + 0.5 for j in range(len(pids))])
-    ax.set_xticklabels([textwrap.fill(q.pillar(pid).name, 14) for pid in pids], fontsize=8)
+    ax.set_xticklabels([textwrap.fill(q.pillar(pid).name, 13, break_long_words=False) for pid in pids], fontsize=8)
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
-    fig.text(0.30, 0.995 - 0.0, f"Fase per pijler (0 tot {top}) in de laatste meting", fontsize=9, va="top",
+    fig.text(0.24, 0.99, f"Fase per pijler (0 tot {top}) in de laatste meting", fontsize=9, va="top",
              color="#404040")
     return _png(fig)
 

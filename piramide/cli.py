@@ -533,6 +533,157 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
         _fail(f"{failed} van {len(result.inputs)} bestand(en) niet verwerkt; zie de meldingen hierboven.")
 
 
+def _report_output(output: Path | None) -> None:
+    if output is not None and not output.is_dir() and output.suffix and output.suffix.lower() != ".docx":
+        raise click.UsageError(f"-o {display(str(output))}: piramide rapport schrijft een Word-document; geef een "
+                               "naam die eindigt op .docx, of een map.")
+
+
+def _report_template(sjabloon: Path | None):
+    from .rapport import TemplateError, read_template
+    if sjabloon is None:
+        return None, "het ingebouwde sjabloon"
+    try:
+        return read_template(sjabloon), f"--sjabloon {display(str(sjabloon))}"
+    except TemplateError as exc:
+        _fail(str(exc))
+
+
+def _report_paths(trends, folder: Path) -> list[Path]:
+    from .dashboard import dashboard_paths
+    return [p.with_name(p.name.replace("-dashboard-", "-rapport-")).with_suffix(".docx")
+            for p in dashboard_paths(trends, folder)]
+
+
+@main.command()
+@click.argument("paths", metavar="BESTAND|MAP...", nargs=-1, type=click.Path(path_type=Path, readable=False))
+@QUESTIONNAIRES_OPTION
+@optie("-o", "--uitvoer", "output", oud=("--output",), metavar="PAD", type=click.Path(path_type=Path), default=None,
+       help="Het rapport (.docx), of een map voor een rapport per gemeente (standaard output/).")
+@optie("--sjabloon", "sjabloon", metavar="PAD", type=click.Path(path_type=Path), default=None,
+       help="Een eigen Word-sjabloon van het RIEC (.docx met plaatshouders); zie --kopieer-sjabloon.")
+@click.option("--pdf", "pdf", is_flag=True, help="Maak ook een PDF (met LibreOffice, als dat geïnstalleerd is).")
+@optie("--regio", "regio", is_flag=True,
+       help="Eén rapport over alle gemeenten in de bestanden en mappen, voor de stuurgroep van het RIEC.")
+@optie("--kopieer-sjabloon", "copy_template", metavar="PAD", type=click.Path(path_type=Path), default=None,
+       help="Schrijf het ingebouwde sjabloon (met --regio dat van de regio) naar PAD, om in Word aan te passen.")
+@optie("--streng", "strict", oud=("--strict",), is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
+@optie("--vervang", "force", oud=("--force",), is_flag=True, help="Bestaande rapporten vervangen.")
+@detail_options
+def rapport(paths, questionnaire_names, output, sjabloon, pdf, regio, copy_template, strict, force, detail):
+    """Schrijf een rapport voor het bestuur: een Word-document om te bewerken.
+
+    Van één of meer metingen van een gemeente (in elke volgorde, ook een map): op pagina 1 de
+    samenvatting met fase, ambitie en verandering per pijler en de eerste stappen; dan per
+    pijler de huidige en gewenste situatie en de aanbevelingen met een plaatje van de
+    piramide; de trend; een bijlage met elk antwoord en de bronbestanden met hun SHA-256.
+    Met --regio één rapport over alle gemeenten, voor de stuurgroep. Bij fouten in een
+    bestand is de exitcode 1; de andere bestanden worden gewoon verwerkt.
+
+    \b
+    Voorbeeld:
+      piramide rapport output/voorbeeldstad-*.xlsx -o rapport.docx --pdf
+      piramide rapport --kopieer-sjabloon eigen-sjabloon.docx
+      piramide rapport metingen/voorbeeldstad/ --sjabloon eigen-sjabloon.docx
+      piramide rapport --regio metingen/ -o regio-2026.docx
+    """
+    import datetime as dt
+
+    from .errors import MissingDependency
+    from .output import write_atomic
+    from .rapport import BUILTIN, BUILTIN_REGIO, TemplateError, builtin_template
+    if copy_template is not None:
+        if paths:
+            raise click.UsageError("--kopieer-sjabloon schrijft alleen het sjabloon; geef dan geen bestanden.")
+        _report_output(copy_template)
+        try:
+            check_target(copy_template, force=force, option="--kopieer-sjabloon")
+            write_atomic(copy_template, builtin_template(BUILTIN_REGIO if regio else BUILTIN), replace=force)
+        except OutputError as exc:
+            _fail(str(exc))
+        echo(f"Sjabloon geschreven: {copy_template}. Pas het aan in Word (logo, lettertype, vaste teksten) en gebruik "
+             f"het met: piramide rapport{' --regio' if regio else ''} … --sjabloon {copy_template}")
+        return
+    if not paths:
+        raise click.UsageError("geef minstens één bestand of map met metingen.")
+    _report_output(output)
+    template, label = _report_template(sjabloon)
+    files, unreadable = _workbooks_in(paths, quiet=detail == STIL)
+    if not files and not unreadable:
+        raise click.UsageError("geen werkboeken gevonden in de opgegeven mappen.")
+    inputs = files + ([sjabloon] if sjabloon else [])
+    folder_out = output is None or output.is_dir() or output.suffix.lower() != ".docx"
+    if regio and folder_out:
+        output = (output or Path("output")) / f"regio-rapport-{dt.date.today().isoformat()}.docx"
+        folder_out = False
+    single = None if folder_out else output
+    try:  # before any work: every output we know of now is checked now
+        if single is not None:
+            check_target(single, inputs=inputs, force=force)
+            if pdf:
+                check_target(single.with_suffix(".pdf"), inputs=inputs, force=force, option="-o (de PDF)")
+    except OutputError as exc:
+        _fail(str(exc))
+    result = _run(files, _load_candidates(questionnaire_names), strict, unreadable, trend_findings=not regio,
+                  detail=detail)
+    not_done = sum(o.failed for o in result.inputs)
+    if not result.results:
+        _fail(finding("niets_verwerkt").message)
+    measured = [o.path for o in result.inputs if not o.skipped] + ([sjabloon] if sjabloon else [])
+    try:
+        from . import rapport as R
+        if regio:
+            from .regional import build_overview
+            ov = build_overview(result.results)
+            jobs = [(f"{len(ov.rows)} gemeente{'n' if len(ov.rows) != 1 else ''}", single, lambda: R.build_region(ov, template, label))]
+        else:
+            trends = result.trends
+            if single is not None and len(trends) > 1:
+                raise click.UsageError("-o met een .docx-naam kan alleen bij één gemeente; geef een map op, of --regio.")
+            targets = [single] if single is not None else _report_paths(trends, output or Path("output"))
+            jobs = [(f"{t.gemeente}, {len(t.results)} meting{'en' if len(t.results) > 1 else ''}", target,
+                     (lambda t=t: R.build(t, template, label))) for t, target in zip(trends, targets)]
+        failed, pdf_failed = 0, 0
+        for what, target, make in jobs:
+            try:
+                check_target(target, inputs=measured, force=force)
+                write_atomic(target, make(), replace=force)
+            except OutputError as exc:
+                echo(f"fout: {exc}", err=True)
+                failed += 1
+                continue
+            echo(f"Rapport geschreven: {target} ({what})")
+            if pdf:
+                pdf_failed += _report_pdf(target, measured, force)
+    except MissingDependency as exc:
+        _fail(str(exc))
+    except TemplateError as exc:
+        _fail(str(exc))
+    if not_done or failed or pdf_failed:
+        _fail(", ".join(x for x in (
+            f"{not_done} van {len(result.inputs)} bestand(en) niet verwerkt" if not_done else "",
+            f"{failed} rapport(en) niet geschreven" if failed else "",
+            f"{pdf_failed} PDF('s) niet gemaakt" if pdf_failed else "") if x) + "; zie de meldingen hierboven.")
+
+
+def _report_pdf(docx: Path, inputs, force: bool) -> int:
+    """Make the PDF beside the report; 1 when it could not be made (the message says how)."""
+    from .pdf import soffice, to_pdf
+    target = docx.with_suffix(".pdf")
+    if soffice() is None:
+        from .pdf import missing_message
+        echo(f"let op: {missing_message(docx)}", err=True)
+        return 1
+    try:
+        check_target(target, inputs=inputs, force=force, option="-o (de PDF)")
+        to_pdf(docx, target, replace=force)
+    except OutputError as exc:
+        echo(f"fout: {exc}", err=True)
+        return 1
+    echo(f"PDF geschreven: {target}")
+    return 0
+
+
 @main.group()
 def questionnaire():
     """Vragenlijst-definities bekijken en controleren."""
