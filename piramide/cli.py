@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Callable, NoReturn
 
 import click
 
@@ -588,6 +588,7 @@ def rapport(paths, questionnaire_names, output, sjabloon, pdf, regio, copy_templ
       piramide rapport --regio metingen/ -o regio-2026.docx
     """
     import datetime as dt
+    import functools
 
     from .errors import MissingDependency
     from .output import write_atomic
@@ -632,17 +633,20 @@ def rapport(paths, questionnaire_names, output, sjabloon, pdf, regio, copy_templ
     measured = [o.path for o in result.inputs if not o.skipped] + ([sjabloon] if sjabloon else [])
     try:
         from . import rapport as R
+        jobs: list[tuple[str, Path, Callable[[], bytes]]]
         if regio:
             from .regional import build_overview
             ov = build_overview(result.results)
-            jobs = [(f"{len(ov.rows)} gemeente{'n' if len(ov.rows) != 1 else ''}", single, lambda: R.build_region(ov, template, label))]
+            assert single is not None            # --regio always writes one file
+            jobs = [(f"{len(ov.rows)} gemeente{'n' if len(ov.rows) != 1 else ''}", single,
+                     lambda: R.build_region(ov, template, label))]
         else:
             trends = result.trends
             if single is not None and len(trends) > 1:
                 raise click.UsageError("-o met een .docx-naam kan alleen bij één gemeente; geef een map op, of --regio.")
-            targets = [single] if single is not None else _report_paths(trends, output or Path("output"))
+            targets: list[Path] = [single] if single is not None else _report_paths(trends, output or Path("output"))
             jobs = [(f"{t.gemeente}, {len(t.results)} meting{'en' if len(t.results) > 1 else ''}", target,
-                     (lambda t=t: R.build(t, template, label))) for t, target in zip(trends, targets)]
+                     functools.partial(R.build, t, template, label)) for t, target in zip(trends, targets)]
         failed, pdf_failed = 0, 0
         for what, target, make in jobs:
             try:

@@ -47,6 +47,7 @@ def write_dashboard(r: Result, path: str | Path, trend=None, replace: bool = Tru
         wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "default_date_format": "dd-mm-yyyy"})
         fmt = formats(wb)
+        fmt["steps"] = wb.add_format({"font_name": "Calibri", "font_size": 9, "text_wrap": True, "valign": "top"})
         wb.set_custom_property(OUTPUT_MARK, "dashboard")
         m = r.measurement
         wb.set_properties({"title": f"{r.questionnaire.title}: {m.gemeente}", "subject": "Dashboard weerbaarheid",
@@ -90,8 +91,8 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     ws.merge_range(1, 0, 1, n_cols - 1, sub, fmt["wrap"])
     ws.set_row(1, row_height([(sub, across(n_cols), 10)]))
     if trend is not None:
-        ws.merge_range(2, 0, 2, n_cols - 1, f"Tussen haakjes: verschil in score met de vorige meting "
-                       f"({trend.labels()[-2]}). Zie het blad Trend voor alle {len(trend.results)} metingen.",
+        ws.merge_range(2, 0, 2, n_cols - 1, f"Tussen haakjes: de fase bij de vorige meting ({trend.labels()[-2]}) "
+                       f"\u2192 nu, en het verschil in score. Zie het blad Trend voor alle {len(trend.results)} metingen.",
                        fmt["small"])
     top_row = 3
     bricks: dict[int, float] = {}
@@ -118,6 +119,10 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
         phase_txt = f"Fase {pr.phase}: {pr.phase_name}" if pr.phase else "Nog geen fase"
         if not pr.judgeable:
             phase_txt = "Niet te beoordelen"
+        elif trend is not None:
+            was = next((p for p in trend.previous.pillars if p.pillar.id == pr.pillar.id), None)
+            if was is not None and was.judgeable:
+                phase_txt += f" ({was.phase} \u2192 {pr.phase})" if was.phase != pr.phase else " (gelijk)"
         ws.merge_range(base + 1, c0, base + 1, c0 + width - 1, phase_txt, fmt["pphase"])
         score = f"Score {round_pct(pr.score)}%" if pr.score is not None else "Score n.v.t."
         if trend is not None:
@@ -168,20 +173,22 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
             ws.merge_range(row, a, row, b, "", fmt[f])
             ws.write(row, a, v, fmt[f])
         ws.set_row(row, row_height([(pr.pillar.name, across(spans[0][1] + 1), 10)]))
-    chart = wb.add_chart({"type": "bar"})
+    # Beside the table, where the rows below it are free up to the reasons: the first steps
+    # (foundations first), what the bestuur agrees on first.
     n = len(r.pillars)
-    chart.add_series({"name": "Score", "categories": ["Dashboard", t0 + 2, 0, t0 + 1 + n, 0],
-                      "values": ["Dashboard", t0 + 2, spans[2][0], t0 + 1 + n, spans[2][0]],
-                      "fill": {"color": MID}, "data_labels": {"value": True, "num_format": "0%", "font": {"size": 10}}})
-    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 10}})
-    chart.set_x_axis({"min": 0, "max": 1, "major_unit": 0.25, "num_format": "0%", "num_font": {"size": 10},
-                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_legend({"none": True})
-    chart.set_title({"name": "Score per pijler (0-100%)", "name_font": {"size": 11, "bold": True}})
-    chart.set_size({"width": int((col_w * 7 + 5) * (n_cols - split)) - 24, "height": 250})   # inside the page
-    ws.insert_chart(t0, split, chart, {"x_offset": 4, "y_offset": 2})
+    e0 = t0 + 2 + max(n, 9) + 2
+    ws.merge_range(t0, split, t0, n_cols - 1, "Eerste stappen", fmt["h2"])
+    steps = first_steps_text(r)
+    ws.merge_range(t0 + 1, split, e0 - 2, n_cols - 1, steps, fmt["steps"])
+    need = row_height([(steps, across(n_cols - split), 9)], minimum=0)
+    table_rows = [row_height([(title, across(span), 10, True) for title, span in heads])] + \
+        [row_height([(pr.pillar.name, across(spans[0][1] + 1), 10)]) for pr in r.pillars]
+    spare = list(range(t0 + 2 + n, e0 - 1))
+    if spare:                                 # the free rows under the table grow so that every step shows
+        each = max(15.0, (need - sum(table_rows)) / len(spare))
+        for row in spare:
+            ws.set_row(row, each)
 
-    e0 = t0 + 2 + max(n, 9) + 2          # below the chart, which is as tall as nine rows and more
     ws.merge_range(e0, 0, e0, n_cols - 1, "Waarom deze fase", fmt["h2"])
     for i, pr in enumerate(r.pillars):
         row = e0 + 1 + i
@@ -200,11 +207,20 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
                    f"Bron: {for_file(Path(m.source).name)} (SHA-256 {m.sha256[:16]}…) · gemaakt {dt.date.today():%d-%m-%Y} "
                    f"met piramide {__version__} · details op de bladen Indicatoren, Antwoorden en Over · vertrouwelijk",
                    fmt["small"])
-    ws.set_h_pagebreaks([e0 - 1])       # the reasons start a page of their own; the chart is never cut
+    ws.set_h_pagebreaks([e0 - 1])       # the reasons start a page of their own
     ws.set_row(foot, row_height([("x" * 200, across(n_cols), 9)]))
     page_setup(ws)      # fit to width only: the reasons may go on to a second page, at 8 pt or more
     ws.print_area(0, 0, foot, n_cols - 1)
     ws.activate()
+
+
+def first_steps_text(r: Result) -> str:
+    """The three to five first steps, one numbered line each (scoring.first_steps)."""
+    lines = []
+    for i, imp in enumerate(r.first_steps, 1):
+        ind = imp.indicator.indicator
+        lines.append(f"{i}. {ind.name} ({ind.id}, fase {ind.phase}): {ind.first_step or ind.handvat}")
+    return "\n".join(lines) or "Geen: alle pijlers staan in de hoogste fase."
 
 
 def _improvements(ws, fmt, r: Result):

@@ -400,7 +400,7 @@ class _time_limit:
 
     def __init__(self, seconds: int):
         self.seconds = seconds
-        self.old = None
+        self.old: Any = None
 
     def __enter__(self):
         import signal
