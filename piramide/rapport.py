@@ -25,6 +25,7 @@ from .errors import PiramideError
 from .output import write_atomic
 from .scoring import DEELS, NIET_BEHAALD, ONBEKEND, Improvement, PillarResult, Result
 from .text import for_file, round_pct
+from .wording import score_legend
 
 if TYPE_CHECKING:
     from .history import Trend
@@ -208,7 +209,7 @@ def context(trend: Trend, today: dt.date | None = None) -> dict[str, Any]:
         "aantal_metingen": len(trend.results), "samenvatting": _summary(r, steps),
         "eerste_stappen": steps, "pijlers": pillars, "metingen": measurements, "bijlage": _answers(r),
         "fasen": [{"nummer": p.number, "naam": p.name, "beschrijving": p.description} for p in q.phases],
-        "over_de_vragenlijst": q.note,
+        "over_de_vragenlijst": q.note, "rekenregel": score_legend(q),
     }
 
 
@@ -265,6 +266,7 @@ PLACEHOLDERS = {
     "bijlage": "lijst per pijler: id, naam, antwoorden (id, indicator, vraag, antwoord, toelichting, bepaald, bewijs)",
     "fasen": "lijst: nummer, naam, beschrijving", "over_de_vragenlijst": "de toelichting bij de vragenlijst",
     "trendgrafiek": "plaatje: de score per pijler over alle metingen (leeg bij één meting)",
+    "rekenregel": "hoe de antwoorden tellen (ja = 1, deels = 0,5, …), volgens de vragenlijst",
 }
 PLACEHOLDERS_REGIO = {
     "titel": "de titel van de vragenlijst", "vragenlijst": "de vragenlijst met versie",
