@@ -101,16 +101,7 @@ def check(sources: str | Path | Iterable[str | Path], questionnaires: Iterable[Q
         else:
             paths.append(p)
     given = [_questionnaire(q) for q in questionnaires]      # the first is the main one
-    return run(paths, _unique(given + candidates(())), strict, progress=False, problems=problems)
-
-
-def _unique(qs: list[Questionnaire]) -> list[Questionnaire]:
-    seen, out = set(), []
-    for q in qs:
-        if (q.id, q.version) not in seen:
-            seen.add((q.id, q.version))
-            out.append(q)
-    return out
+    return run(paths, candidates(given), strict, progress=False, problems=problems)
 
 
 def _run_for(paths_or_results: Iterable[str | Path | Result],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,10 +116,10 @@ def _read_one(path: Path):
         return None, -1, exc.finding
     except Exception as exc:  # noqa: BLE001 - a bug must not cost the rest of the batch
         return None, -1, finding("invoer_intern", file=str(path), detail=type(exc).__name__)
-    return m, next(i for i, c in enumerate(_CANDIDATES) if c is q), None
+    return m, _CANDIDATES.index(q), None       # Candidates.index: by identity, loading nothing
 
 
-def score_files(paths: list[Path], candidates: list, strict: bool = False, progress: bool | None = None,
+def score_files(paths: list[Path], candidates: Sequence, strict: bool = False, progress: bool | None = None,
                 workers: int | None = None) -> list[Outcome]:
     """Outcomes in the order of `paths`, whatever the number of processes. Workers read;
     scoring (under a millisecond a file) happens here, so no definition crosses a process."""
@@ -152,7 +153,7 @@ def score_files(paths: list[Path], candidates: list, strict: bool = False, progr
     return out
 
 
-def run(paths: list[Path], candidates: list[Questionnaire], strict: bool = False, progress: bool | None = None,
+def run(paths: list[Path], candidates: Sequence[Questionnaire], strict: bool = False, progress: bool | None = None,
         workers: int | None = None, problems: list[Finding] | None = None) -> Run:
     """Read and score every input and group the measurements per gemeente: one Run.
     `problems` are findings about inputs that were never files (a folder that could not be
