@@ -13,6 +13,7 @@ from .errors import ReadError
 from .findings import FOUT, Finding, finding, has_errors
 
 if TYPE_CHECKING:
+    from .actionplan import CarriedPlan
     from .history import Trend
     from .model import Questionnaire
     from .scoring import Result
@@ -54,6 +55,7 @@ class Run:
     inputs: list[Outcome]
     trends: list[Trend] = field(default_factory=list)
     dashboards: dict[str, Path] = field(default_factory=dict)
+    plans: dict[str, CarriedPlan] = field(default_factory=dict)     # per gemeente: the action plan carried over
 
     @property
     def valid(self) -> bool:
@@ -65,7 +67,8 @@ class Run:
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for o in self.inputs for f in o.findings] + [f for t in self.trends for f in t.findings]
+        return [f for o in self.inputs for f in o.findings] + [f for t in self.trends for f in t.findings] + \
+            [f for p in self.plans.values() for f in p.findings]
 
     def to_dict(self) -> dict:
         from .serialize import run_to_dict
@@ -174,12 +177,12 @@ def _with_bar(it, n: int, progress: bool, label: str = "Bestanden lezen") -> lis
 
 
 def _write_one(job) -> str:
-    trend, target, replace = job
+    trend, target, replace, *more = job          # more: the action plan carried over, when there is one
     from .dashboard import write_dashboard
     from .output import OutputError
     from .text import display
     try:
-        write_dashboard(trend.latest, target, trend=trend, replace=replace)
+        write_dashboard(trend.latest, target, trend=trend, replace=replace, plan=more[0] if more else None)
     except OutputError as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - one dashboard must not cost the others
@@ -188,7 +191,7 @@ def _write_one(job) -> str:
 
 
 def write_dashboards(jobs: list[tuple], workers: int | None = None, progress: bool | None = None) -> list[str]:
-    """Write (trend, target, replace) dashboards, on every core when there are many; per job
+    """Write (trend, target, replace[, plan]) dashboards, on every core when there are many; per job
     the error message, or "" when it was written."""
     if progress is None:
         progress = sys.stderr.isatty()

@@ -231,6 +231,32 @@ CATALOGUE.update({
 })
 
 
+CATALOGUE.update({
+    # --- the action plan of a previous dashboard (--actieplan) -------------------------------
+    "actieplan_geen_dashboard": (FOUT, "dit is {wat}, dus geen actieplan om over te nemen. Geef met --actieplan het "
+                                       "dashboard van de vorige meting (het blad Verbeterpunten met actiehouder, "
+                                       "streefdatum en status)."),
+    "actieplan_geen_blad": (FOUT, "dit dashboard heeft geen blad Verbeterpunten met een kolom Indicator en een kolom "
+                                  "Actiehouder, Streefdatum of Status actie. Zet die kolomkoppen terug (of geef het "
+                                  "dashboard zoals piramide het schreef) en probeer opnieuw."),
+    "actieplan_andere_gemeente": (FOUT, "dit actieplan is van {gemeente}, maar in deze run is geen meting van die gemeente "
+                                        "verwerkt. Geef het dashboard van dezelfde gemeente, of de meting erbij."),
+    "actieplan_niet_gebruikt": (WAARSCHUWING, "er is een later actieplan van dezelfde gemeente gegeven ({gekozen}); dit "
+                                              "wordt niet gebruikt. Geef één actieplan per gemeente."),
+    "actieplan_status_onbekend": (WAARSCHUWING, "'{waarde}' is geen status van een actie die ik herken; hij blijft staan "
+                                                "zoals getypt en telt als open. Kies afgerond, loopt, open of vervallen."),
+    "actieplan_datum_onbekend": (WAARSCHUWING, "'{waarde}' is geen streefdatum die ik herken; hij blijft staan zoals "
+                                               "getypt en telt niet als over tijd. Schrijf bijvoorbeeld 15-03-2026 of "
+                                               "maart 2026."),
+    "actieplan_niet_gekoppeld": (WAARSCHUWING, "'{tekst}' is geen indicator van {vragenlijst}; de actie staat als eigen "
+                                               "actie op het nieuwe actieplan. Verbeter het id als het een indicator "
+                                               "moest zijn."),
+    "actieplan_afgerond_open": (WAARSCHUWING, "de actie voor {indicator} staat op afgerond, maar de indicator is nu "
+                                              "{status}. Bespreek of de actie genoeg was en wat er nog nodig is."),
+    "actieplan_later": (WAARSCHUWING, "dit actieplan hoort bij een meting van {plan}, na de nieuwe meting van {meting}. "
+                                      "Controleer of u het goede dashboard gaf."),
+})
+
 # Parts of the layout messages above, so that every Dutch word stays in this catalogue.
 FRAGMENTS = {
     "leeg_blad": "een leeg blad",

@@ -113,7 +113,8 @@ def run_to_dict(run) -> dict:
     for t in run.trends:
         dash = run.dashboards.get(t.gemeente)
         gemeenten.append({"gemeente": t.gemeente, "gemeente_code": t.code, "dashboard": display(str(dash)) if dash else None,
-                          "laatste_meting": result_to_dict(t.latest), "trend": trend_to_dict(t)})
+                          "laatste_meting": result_to_dict(t.latest), "trend": trend_to_dict(t),
+                          "actieplan": plan.to_dict() if (plan := getattr(run, "plans", {}).get(t.gemeente)) else None})
     findings = run.findings
     return {
         "schema_version": SCHEMA_VERSION,
