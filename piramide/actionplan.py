@@ -172,8 +172,8 @@ def _text(value) -> str:
 
 
 def _cell(row: int, col: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return f"{get_column_letter(col + 1)}{row + 1}"
+    from .layout import col_letter
+    return f"{col_letter(col)}{row + 1}"
 
 
 # --- the plan as read ------------------------------------------------------------------------

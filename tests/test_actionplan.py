@@ -30,12 +30,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from conftest import filled
 from piramide.actionplan import (AFGEROND, LOOPT, OPEN, VERVALLEN, ActionPlanError, carry_over, parse_date,
                                  parse_status, read_plan)
-from piramide.cli import main
 from piramide.dashboard import write_dashboard
 from piramide.reader import read
 from piramide.scoring import score
@@ -255,17 +253,7 @@ def test_the_new_dashboard_shows_every_action_and_the_new_points_below(story, sm
     assert shown(again.rows)[6] == (7, "B-2", "open")
 
 
-# --- the command line -------------------------------------------------------------------------
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-    return invoke
-
+# --- the command line (the `run` fixture of conftest) -------------------------------------------------------------------------
 
 def test_cli_carries_the_plan_and_never_changes_it(run, story, small_path, tmp_path):
     before = story["plan"].read_bytes()
