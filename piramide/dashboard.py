@@ -88,7 +88,6 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     ws.set_row(0, 28)
     sub = (f"Meting van {_fmt_date(m.datum)}" + (f" ({m.soort})" if m.soort else "") +
            (f" · {m.regio}" if m.regio else "") + (f" · ingevuld door {m.ingevuld_door}" if m.ingevuld_door else "") +
-           (f" (samen één meting uit {len(m.invullers)} werkboeken; zie het blad {DIFF_SHEET})" if m.invullers else "") +
            f" · {q.label()}")
     ws.merge_range(1, 0, 1, n_cols - 1, sub, fmt["wrap"])
     ws.set_row(1, row_height([(sub, across(n_cols), 10)]))
@@ -305,8 +304,9 @@ DIFF_SHEET = "Verschillen tussen invullers"
 
 def _source_line(m) -> str:
     if m.invullers:
-        return (f"{len(m.invullers)} werkboeken ({', '.join(for_file(Path(i.source).name) for i in m.invullers)}; "
-                f"SHA-256 op het blad Over)")
+        return (f"{len(m.invullers)} werkboeken van invullers, samen één meting "
+                f"({', '.join(for_file(Path(i.source).name) for i in m.invullers)}; waar ze verschillen: blad "
+                f"{DIFF_SHEET}; SHA-256 op het blad Over)")
     return f"{for_file(Path(m.source).name)} (SHA-256 {m.sha256[:16]}…)"
 
 

@@ -287,7 +287,11 @@ def test_dashboard_sheet_of_differences_and_the_names_of_all(trio, tmp_path, sma
     assert any(n.startswith("Invullers: burgerzaken (bz.xlsx, Voorblad!") for n in notes)
     assert any(n.startswith("Rekenregel: ") and "voorzichtigste" in n for n in notes)
     sub = wb["Dashboard"]["A2"].value
-    assert "ingevuld door burgerzaken; HR; OOV (samen één meting uit 3 werkboeken" in sub
+    assert "ingevuld door burgerzaken; HR; OOV · " in sub
+    foot = next(c.value for row in wb["Dashboard"].iter_rows(max_col=1) for c in row
+                if isinstance(c.value, str) and c.value.startswith("Bron: "))
+    assert foot.startswith("Bron: 3 werkboeken van invullers, samen één meting (bz.xlsx, hr.xlsx, oov.xlsx; waar ze "
+                           "verschillen: blad Verschillen tussen invullers; SHA-256 op het blad Over)")
     about = {row[0].value: row[1].value for row in wb["Over"].iter_rows(min_row=3) if row[0].value}
     assert about["Ingevuld door"] == "burgerzaken; HR; OOV"
     assert about["Bronbestanden"].count("SHA-256") == 3 and "OOV: oov.xlsx (Voorblad!" in about["Bronbestanden"]
