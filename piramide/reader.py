@@ -71,17 +71,8 @@ class Book:
     date1904: bool = False
 
 
-def col_name(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
 def cell_ref(row: int, col: int) -> str:
-    return f"{col_name(col)}{row + 1}"
+    return f"{layout.col_letter(col)}{row + 1}"
 
 
 def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "auto",

@@ -314,6 +314,20 @@ def menu(tmp_path):
     return qmod.load(p)
 
 
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """The command line as a user types it, in a folder of its own (click's CliRunner)."""
+    from click.testing import CliRunner
+
+    from piramide.cli import main
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return invoke
+
+
 @pytest.fixture(scope="session")
 def default_q():
     return qmod.load()
