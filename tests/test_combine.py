@@ -31,29 +31,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 import piramide
 from conftest import MENU, SMALL, all_answers, filled
 from piramide import questionnaire as qmod
-from piramide.cli import main
 from piramide.combine import combine, combine_answers
 from piramide.measurement import Answer, Invuller, Measurement
 from piramide.scoring import score
 
 D = dt.date(2026, 3, 15)
 EARLIER = dt.date(2025, 3, 10)
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    """As in test_cli.py: the command line through click's CliRunner, in tmp_path."""
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-    return invoke
 
 
 @pytest.fixture
