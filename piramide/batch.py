@@ -163,9 +163,44 @@ def run(paths: list[Path], candidates: list[Questionnaire], strict: bool = False
     from .history import build_trends
     outcomes = [Outcome(Path(f.file), MISLUKT, None, [f]) for f in problems or []]
     outcomes += score_files(paths, candidates, strict, progress, workers)
+    _invullers_clash(outcomes)
     r = Run(outcomes)
     r.trends = build_trends(r.results)
+    _invullers_left_out(r)
     return r
+
+
+# --- several invullers, one measurement (combine.py, history.invuller_sets) ----------------
+
+def _invullers_clash(outcomes: list[Outcome]) -> None:
+    """The same invuller twice on one date, or invullers of one date with different
+    definitions: a fout on each of those inputs, which then fail (exit code 1, no part in
+    the measurement of that date)."""
+    from .history import invuller_clashes
+    done = [o for o in outcomes if o.status == VERWERKT and o.result is not None]
+    for res, f in invuller_clashes([o.result for o in done if o.result is not None]):
+        o = next(o for o in done if o.result is res)
+        o.findings = o.findings + [f]
+        o.status = MISLUKT
+
+
+def _invullers_left_out(run: Run) -> None:
+    """A measurement of several invullers made without one of them (its workbook failed)
+    says so, so that nobody takes it for the whole."""
+    from .combine import invuller_key
+    from .history import group_key
+    for o in run.inputs:
+        m = o.result.measurement if o.failed and o.result is not None else None
+        if m is None or m.datum is None or not invuller_key(m.ingevuld_door):
+            continue
+        for t in run.trends:
+            for r in t.results:
+                s = r.measurement
+                if (s.datum == m.datum and group_key(s.gemeente) == group_key(m.gemeente)
+                        and invuller_key(s.ingevuld_door) and invuller_key(s.ingevuld_door) != invuller_key(m.ingevuld_door)):
+                    t.findings.append(finding("invuller_niet_meegeteld", file=s.source, gemeente=s.gemeente,
+                                              datum=f"{m.datum:%d-%m-%Y}", bestand=Path(m.source).name,
+                                              naam=m.ingevuld_door))
 
 
 def _with_bar(it, n: int, progress: bool, label: str = "Bestanden lezen") -> list:

@@ -59,6 +59,8 @@ def write_dashboard(r: Result, path: str | Path, trend=None, replace: bool = Tru
             _trend(wb, wb.add_worksheet("Trend"), fmt, trend)
             _trend_indicators(wb, wb.add_worksheet("Trend indicatoren"), fmt, trend)
             _answer_changes(wb.add_worksheet("Gewijzigde antwoorden"), fmt, trend)
+        if m.invullers:
+            _invuller_differences(wb.add_worksheet(DIFF_SHEET), fmt, r)
         _improvements(wb, wb.add_worksheet("Verbeterpunten"), fmt, r, plan)
         _indicators(wb, wb.add_worksheet("Indicatoren"), fmt, r)
         _answers(wb.add_worksheet("Antwoorden"), fmt, r)
@@ -200,7 +202,7 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
         ws.set_row(row, row_height([(text, across(n_cols), 10)]))
     foot = e0 + 2 + n
     ws.merge_range(foot, 0, foot, n_cols - 1,
-                   f"Bron: {for_file(Path(m.source).name)} (SHA-256 {m.sha256[:16]}…) · gemaakt {dt.date.today():%d-%m-%Y} "
+                   f"Bron: {_source_line(m)} · gemaakt {dt.date.today():%d-%m-%Y} "
                    f"met piramide {__version__} · details op de bladen Indicatoren, Antwoorden en Over · vertrouwelijk",
                    fmt["small"])
     ws.set_h_pagebreaks([e0 - 1])       # the reasons start a page of their own; the chart is never cut
@@ -345,7 +347,7 @@ def _about(ws, fmt, r: Result):
         ("Ingevuld door", m.ingevuld_door), ("Geraadpleegd", m.geraadpleegd or "niet opgegeven"),
         ("Vragenlijst", f"{q.title}, id {q.id}, versie {q.version}"),
         ("Over de vragenlijst", q.note),
-        ("Bronbestand", for_file(Path(m.source).name)), ("SHA-256 bronbestand", m.sha256),
+        *_about_sources(m),
         ("Gemaakt op", f"{dt.datetime.now():%d-%m-%Y %H:%M}"), ("Gemaakt met", f"piramide {__version__}"),
         ("Antwoorden", W.score_legend(q, empty="leeg = 0 (en een melding)", nvt="telt nergens mee") + "."),
         ("Indicator", W.status_rule(q)),
@@ -359,11 +361,60 @@ def _about(ws, fmt, r: Result):
         ("Herleidbaarheid", "Blad Indicatoren: de antwoorden achter elke status. Blad Antwoorden: de cel waar elk "
                             "antwoord stond. Blad Meldingen: wat er aan de invoer opviel."),
     ]
+    if m.invullers:
+        lines.append(("Meer invullers", W.COMBINE_RULE))
     for i, (k, v) in enumerate(lines, 2):
         ws.write_string(i, 0, k, fmt["label"])
         ws.write_string(i, 1, v or "", fmt["wrap"])
         ws.set_row(i, row_height([(k, 24, 10, True), (v or "", 92, 10)]))   # not every program grows rows
     page_setup(ws)
+
+
+# --- several invullers, one measurement (combine.py) ---------------------------------------
+
+DIFF_SHEET = "Verschillen tussen invullers"
+
+
+def _source_line(m) -> str:
+    if m.invullers:
+        return (f"{len(m.invullers)} werkboeken van invullers, samen één meting "
+                f"({', '.join(for_file(Path(i.source).name) for i in m.invullers)}; waar ze verschillen: blad "
+                f"{DIFF_SHEET}; SHA-256 op het blad Over)")
+    return f"{for_file(Path(m.source).name)} (SHA-256 {m.sha256[:16]}…)"
+
+
+def _about_sources(m) -> list[tuple[str, str]]:
+    if not m.invullers:
+        return [("Bronbestand", for_file(Path(m.source).name)), ("SHA-256 bronbestand", m.sha256)]
+    files = "\n".join(f"{i.name}: {for_file(Path(i.source).name)}" + (f" ({i.cell})" if i.cell else "") +
+                      f", SHA-256 {i.sha256}" for i in m.invullers)
+    return [("Bronbestanden", files)]
+
+
+def _invuller_differences(ws, fmt, r: Result):
+    """Every question on which the invullers differ: who answered what, with their
+    toelichtingen, and what the combination took, so that the RIEC can settle them."""
+    from .combine import word
+    q, m = r.questionnaire, r.measurement
+    text = {qq.id: qq.text for qq in q.questions}
+    heads = [("ID", 7), ("Vraag", 34), ("Antwoorden", 20), ("Toelichtingen", 38), ("Genomen", 10), ("Waarom", 34)]
+    rows = [[d.question_id, text.get(d.question_id, ""),
+             "\n".join(f"{i.name}: {word(a)}" for i, a in d.given),
+             "\n".join(f"{i.name}: {a.remark}" for i, a in d.given if a.remark.strip()),
+             word(d.taken), d.why] for d in m.differences]
+    table(ws, fmt, heads, rows, ["cell_c", "cell", "cell", "cell", "cell_c", "cell"])
+    row = len(rows) + 2
+    if not rows:
+        ws.write_string(1, 1, "De invullers gaven op elke vraag hetzelfde antwoord.", fmt["sub"])
+        row = 3
+    widths = sum(w for _, w in heads)
+    notes = ["Invullers: " + "; ".join(f"{i.name} ({for_file(Path(i.source).name)}"
+                                         + (f", {i.cell}" if i.cell else "") + ")" for i in m.invullers) + ".",
+             f"Rekenregel: {W.COMBINE_RULE}"]
+    for line in notes:
+        ws.merge_range(row, 0, row, len(heads) - 1, line, fmt["wrap"])
+        ws.set_row(row, row_height([(line, widths * 0.85, 10)]))
+        row += 1
 
 
 # --- trend sheets ---------------------------------------------------------------------------

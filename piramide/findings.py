@@ -167,7 +167,8 @@ def finding(code: str, *, file: str = "", sheet: str = "", cell: str = "",
 SHORT = {"antwoord_leeg": "niet beantwoord", "antwoord_weet_niet": "weet niet", "vraag_onbekend": "onbekende vraag",
          "versie_anders": "andere versie", "pijler_niet_te_beoordelen": "pijler niet te beoordelen",
          "meta_datum_oud": "datum voor 2000", "meta_datum_toekomst": "datum in de toekomst",
-         "vragen_verborgen": "verborgen blad", "gemeente_spelling": "schrijfwijze", "datum_dubbel": "dubbele datum"}
+         "vragen_verborgen": "verborgen blad", "gemeente_spelling": "schrijfwijze", "datum_dubbel": "dubbele datum",
+         "invullers_samengenomen": "invullers samengenomen", "ambitie_verschilt": "andere ambitie"}
 
 
 def short_name(code: str) -> str:
@@ -182,7 +183,9 @@ CATALOGUE.update({
     # --- trends over several measurements --------------------------------------------------
     "bestand_dubbel": (WAARSCHUWING, "dit bestand is hetzelfde als {ander} (zelfde inhoud); het telt één keer mee."),
     "datum_dubbel": (WAARSCHUWING, "{gemeente} heeft twee metingen op {datum}: {bestanden}. Beide staan in de trend; "
-                                   "als laatste meting geldt {gekozen}. Is één ervan een oude versie, laat die dan weg."),
+                                   "als laatste meting geldt {gekozen}. Is één ervan een oude versie, laat die dan weg. Zijn het "
+                                   "werkboeken van verschillende invullers, vul dan bij elk 'Ingevuld door' in: dan "
+                                   "worden ze samengenomen tot één meting."),
     "gemeente_spelling": (WAARSCHUWING, "dezelfde gemeente staat er in verschillende schrijfwijzen: {namen}. "
                                         "Ze zijn samengenomen onder {gekozen}, want dat is {reden}. "
                                         "Gebruik voortaan die schrijfwijze."),
@@ -275,3 +278,25 @@ FRAGMENTS = {
 
 def fragment(key: str, **context) -> str:
     return FRAGMENTS[key].format(**context)
+
+CATALOGUE.update({
+    # --- several invullers, one measurement (combine.py) -----------------------------------
+    "invuller_dubbel": (FOUT, "'{naam}' heeft op {datum} ook {ander} ingevuld ('Ingevuld door' daar: '{andere_naam}', "
+                              "{andere_cel}). Twee werkboeken van één invuller op één datum worden niet samengenomen, en "
+                              "geen van beide telt mee. Laat de oude versie weg, of zet in elk werkboek de naam van wie "
+                              "het echt invulde."),
+    "invuller_andere_vragenlijst": (FOUT, "dit werkboek (ingevuld door {naam}, {datum}) is gemaakt met vragenlijst {deze}, "
+                                          "maar {ander} van dezelfde meting (ingevuld door {andere_naam}) met {die}. "
+                                          "Invullers van één meting gebruiken dezelfde vragenlijst: laat de invuller "
+                                          "opnieuw invullen in een invulwerkboek van de goede versie (piramide template)."),
+    "invullers_samengenomen": (WAARSCHUWING, "{aantal} werkboeken van {gemeente} op {datum} (ingevuld door {namen}) "
+                                             "vormen samen één meting, per vraag met het voorzichtigste antwoord. Op "
+                                             "{verschillen} vraag/vragen verschillen de invullers: bespreek ze met het "
+                                             "blad Verschillen tussen invullers van het dashboard."),
+    "ambitie_verschilt": (WAARSCHUWING, "de invullers van {datum} geven een andere ambitie voor {pijler} ({wie}); de "
+                                        "meting neemt de laagste, fase {gekozen}. Spreek één ambitie af en zet die in "
+                                        "elk werkboek."),
+    "invuller_niet_meegeteld": (WAARSCHUWING, "de meting van {gemeente} op {datum} is samengesteld zonder {bestand} "
+                                              "(ingevuld door {naam}), want dat werkboek heeft een fout. Herstel het en "
+                                              "maak het dashboard opnieuw."),
+})

@@ -888,6 +888,8 @@ def _read_meta(book: Book, q: Questionnaire, m: Measurement) -> list:
             continue
         if key in ("gemeente", "regio", "ingevuld_door", "geraadpleegd"):
             setattr(m, key, " ".join(cell_text(value).split()))
+        if sheet:
+            m.meta_cells[key] = f"{sheet}!{cell_ref(r, c)}"
         if key in ("gemeente", "datum") and (value is None or not cell_text(value).strip()):
             if sheet:
                 empties.append(((sheet, r, c), veld))

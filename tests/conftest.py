@@ -333,9 +333,10 @@ def default_q():
     return qmod.load()
 
 
-def meta(gemeente="Teststad", datum=dt.date(2026, 3, 15), ambitie=None) -> Measurement:
+def meta(gemeente="Teststad", datum=dt.date(2026, 3, 15), ambitie=None, ingevuld_door="Tester",
+         geraadpleegd="") -> Measurement:
     return Measurement(gemeente=gemeente, regio="RIEC Test", datum=datum, soort="0-meting",
-                       ingevuld_door="Tester", ambitie=ambitie or {})
+                       ingevuld_door=ingevuld_door, geraadpleegd=geraadpleegd, ambitie=ambitie or {})
 
 
 def filled(q, path: Path, answers: dict, remarks: dict | None = None, **kw) -> Path:
