@@ -72,17 +72,8 @@ class Book:
     date1904: bool = False
 
 
-def col_name(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
 def cell_ref(row: int, col: int) -> str:
-    return f"{col_name(col)}{row + 1}"
+    return f"{layout.col_letter(col)}{row + 1}"
 
 
 def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "auto",
@@ -937,6 +928,8 @@ def _read_meta(book: Book, q: Questionnaire, m: Measurement) -> list:
             continue
         if key in ("gemeente", "regio", "ingevuld_door", "geraadpleegd"):
             setattr(m, key, " ".join(cell_text(value).split()))
+        if sheet:
+            m.meta_cells[key] = f"{sheet}!{cell_ref(r, c)}"
         if key in ("gemeente", "datum") and (value is None or not cell_text(value).strip()):
             if sheet:
                 empties.append(((sheet, r, c), veld))
