@@ -80,12 +80,15 @@ def score(source: str | Path | bytes | IO[bytes], questionnaire: Questionnaire |
 
 
 def check(sources: str | Path | Iterable[str | Path], questionnaires: Iterable[Questionnaire | str | Path] = (),
-          strict: bool = False) -> Run:
+          strict: bool = False, actieplan: Iterable[str | Path] = ()) -> Run:
     """Read and score many workbooks (paths, or folders searched with their subfolders)
     without writing anything: a batch.Run with `valid`, every
     input with its own findings (failed ones too), the trends per gemeente, and to_dict() in
     the shape of `piramide score --json` (see uitslag.schema.json). Each workbook is read with
-    the definition among `questionnaires` (and the built-in ones) it was made from."""
+    the definition among `questionnaires` (and the built-in ones) it was made from.
+    `actieplan`: previous dashboards whose action plan is carried over (run.plans), as
+    `piramide score --actieplan`; for folders among `sources`, as with --historie, the latest
+    earlier dashboard of each gemeente found there."""
     from pathlib import Path as _Path
 
     from .batch import find_workbooks, run
@@ -101,16 +104,15 @@ def check(sources: str | Path | Iterable[str | Path], questionnaires: Iterable[Q
         else:
             paths.append(p)
     given = [_questionnaire(q) for q in questionnaires]      # the first is the main one
-    return run(paths, _unique(given + candidates(())), strict, progress=False, problems=problems)
-
-
-def _unique(qs: list[Questionnaire]) -> list[Questionnaire]:
-    seen, out = set(), []
-    for q in qs:
-        if (q.id, q.version) not in seen:
-            seen.add((q.id, q.version))
-            out.append(q)
-    return out
+    qs = candidates(given)               # built-in ones are parsed only when a workbook names them
+    result = run(paths, qs, strict, progress=False, problems=problems)
+    plans = [_Path(p) for p in ([actieplan] if isinstance(actieplan, (str, _Path)) else actieplan)]
+    folders = [p for p in map(_Path, given_paths) if p.is_dir()]
+    if plans or folders:
+        from .actionplan import attach
+        found = [o.path for o in result.inputs if o.skipped and any(o.path.is_relative_to(f) for f in folders)]
+        attach(result, plans, found, qs)
+    return result
 
 
 def _run_for(paths_or_results: Iterable[str | Path | Result],

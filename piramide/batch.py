@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from .errors import ReadError
 from .findings import FOUT, Finding, finding, has_errors
 
 if TYPE_CHECKING:
+    from .actionplan import CarriedPlan
     from .history import Trend
     from .model import Questionnaire
     from .scoring import Result
@@ -54,6 +56,7 @@ class Run:
     inputs: list[Outcome]
     trends: list[Trend] = field(default_factory=list)
     dashboards: dict[str, Path] = field(default_factory=dict)
+    plans: dict[str, CarriedPlan] = field(default_factory=dict)     # per gemeente: the action plan carried over
 
     @property
     def valid(self) -> bool:
@@ -65,7 +68,8 @@ class Run:
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for o in self.inputs for f in o.findings] + [f for t in self.trends for f in t.findings]
+        return [f for o in self.inputs for f in o.findings] + [f for t in self.trends for f in t.findings] + \
+            [f for p in self.plans.values() for f in p.findings]
 
     def to_dict(self) -> dict:
         from .serialize import run_to_dict
@@ -115,10 +119,10 @@ def _read_one(path: Path):
         return None, -1, exc.finding
     except Exception as exc:  # noqa: BLE001 - a bug must not cost the rest of the batch
         return None, -1, finding("invoer_intern", file=str(path), detail=type(exc).__name__)
-    return m, next(i for i, c in enumerate(_CANDIDATES) if c is q), None
+    return m, _CANDIDATES.index(q), None       # Candidates.index: by identity, loading nothing
 
 
-def score_files(paths: list[Path], candidates: list, strict: bool = False, progress: bool | None = None,
+def score_files(paths: list[Path], candidates: Sequence, strict: bool = False, progress: bool | None = None,
                 workers: int | None = None) -> list[Outcome]:
     """Outcomes in the order of `paths`, whatever the number of processes. Workers read;
     scoring (under a millisecond a file) happens here, so no definition crosses a process."""
@@ -152,7 +156,7 @@ def score_files(paths: list[Path], candidates: list, strict: bool = False, progr
     return out
 
 
-def run(paths: list[Path], candidates: list[Questionnaire], strict: bool = False, progress: bool | None = None,
+def run(paths: list[Path], candidates: Sequence[Questionnaire], strict: bool = False, progress: bool | None = None,
         workers: int | None = None, problems: list[Finding] | None = None) -> Run:
     """Read and score every input and group the measurements per gemeente: one Run.
     `problems` are findings about inputs that were never files (a folder that could not be
@@ -160,9 +164,44 @@ def run(paths: list[Path], candidates: list[Questionnaire], strict: bool = False
     from .history import build_trends
     outcomes = [Outcome(Path(f.file), MISLUKT, None, [f]) for f in problems or []]
     outcomes += score_files(paths, candidates, strict, progress, workers)
+    _invullers_clash(outcomes)
     r = Run(outcomes)
     r.trends = build_trends(r.results)
+    _invullers_left_out(r)
     return r
+
+
+# --- several invullers, one measurement (combine.py, history.invuller_sets) ----------------
+
+def _invullers_clash(outcomes: list[Outcome]) -> None:
+    """The same invuller twice on one date, or invullers of one date with different
+    definitions: a fout on each of those inputs, which then fail (exit code 1, no part in
+    the measurement of that date)."""
+    from .history import invuller_clashes
+    done = [o for o in outcomes if o.status == VERWERKT and o.result is not None]
+    for res, f in invuller_clashes([o.result for o in done if o.result is not None]):
+        o = next(o for o in done if o.result is res)
+        o.findings = o.findings + [f]
+        o.status = MISLUKT
+
+
+def _invullers_left_out(run: Run) -> None:
+    """A measurement of several invullers made without one of them (its workbook failed)
+    says so, so that nobody takes it for the whole."""
+    from .combine import invuller_key
+    from .history import group_key
+    for o in run.inputs:
+        m = o.result.measurement if o.failed and o.result is not None else None
+        if m is None or m.datum is None or not invuller_key(m.ingevuld_door):
+            continue
+        for t in run.trends:
+            for r in t.results:
+                s = r.measurement
+                if (s.datum == m.datum and group_key(s.gemeente) == group_key(m.gemeente)
+                        and invuller_key(s.ingevuld_door) and invuller_key(s.ingevuld_door) != invuller_key(m.ingevuld_door)):
+                    t.findings.append(finding("invuller_niet_meegeteld", file=s.source, gemeente=s.gemeente,
+                                              datum=f"{m.datum:%d-%m-%Y}", bestand=Path(m.source).name,
+                                              naam=m.ingevuld_door))
 
 
 def _with_bar(it, n: int, progress: bool, label: str = "Bestanden lezen") -> list:
@@ -174,12 +213,12 @@ def _with_bar(it, n: int, progress: bool, label: str = "Bestanden lezen") -> lis
 
 
 def _write_one(job) -> str:
-    trend, target, replace = job
+    trend, target, replace, *more = job          # more: the action plan carried over, when there is one
     from .dashboard import write_dashboard
     from .output import OutputError
     from .text import display
     try:
-        write_dashboard(trend.latest, target, trend=trend, replace=replace)
+        write_dashboard(trend.latest, target, trend=trend, replace=replace, plan=more[0] if more else None)
     except OutputError as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - one dashboard must not cost the others
@@ -188,7 +227,7 @@ def _write_one(job) -> str:
 
 
 def write_dashboards(jobs: list[tuple], workers: int | None = None, progress: bool | None = None) -> list[str]:
-    """Write (trend, target, replace) dashboards, on every core when there are many; per job
+    """Write (trend, target, replace[, plan]) dashboards, on every core when there are many; per job
     the error message, or "" when it was written."""
     if progress is None:
         progress = sys.stderr.isatty()

@@ -320,8 +320,12 @@ def _found_in(folder: Path, quiet: bool = False) -> tuple[list[Path], list]:
                    "JSON, geen dashboards, tenzij -o gegeven is).")
 @optie("--streng", "strict", oud=("--strict",), is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout: geen dashboard.")
 @optie("--vervang", "force", oud=("--force",), is_flag=True, help="Bestaande dashboards vervangen.")
+@optie("--actieplan", "plan_paths", metavar="DASHBOARD", multiple=True, type=click.Path(path_type=Path, readable=False),
+       help="Het dashboard van de vorige meting, met het actieplan dat de gemeente op het blad Verbeterpunten "
+            "bijhield: elke actie komt op het nieuwe dashboard, naast wat de nieuwe meting zegt. Met --historie "
+            "wordt het laatste eerdere dashboard van de gemeente in die map vanzelf genomen.")
 @detail_options
-def score(files, questionnaire_names, history, output, json_path, strict, force, detail):
+def score(files, questionnaire_names, history, output, json_path, strict, force, plan_paths, detail):
     """Lees ingevulde piramides en schrijf per gemeente een dashboard.
 
     Meerdere metingen van dezelfde gemeente (in elke volgorde) geven één dashboard van de
@@ -335,6 +339,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force,
       piramide score output/voorbeeldstad-vervolgmeting-2026-03-18.xlsx
       piramide score 0-meting.xlsx vervolgmeting.xlsx -o dashboards/ --json uitslag.json
       piramide score --historie metingen/voorbeeldstad/
+      piramide score vervolgmeting.xlsx --actieplan vorig-dashboard.xlsx
     """
 
     from .batch import write_dashboards
@@ -361,6 +366,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force,
     say = (lambda msg: echo(msg, err=True)) if json_path == "-" else echo
     result = _run(files, candidates, strict, unreadable, detail=detail)
     trends = result.trends
+    plan_sources = _attach_plans(result, plan_paths, history, candidates, say, detail)
     if single_file and len(trends) > 1:
         raise click.UsageError("-o met een .xlsx-naam kan alleen bij één gemeente; geef een map op.")
     if json_path == "-" and output is None:
@@ -375,7 +381,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force,
     except OutputError as exc:
         _fail(str(exc))
     # A dashboard of ours given as input (skipped) may be replaced with --force; a measurement never.
-    measured = [o.path for o in result.inputs if not o.skipped]
+    measured = [o.path for o in result.inputs if not o.skipped] + plan_sources
     jobs, failed = [], 0
     for t, target in zip(trends_to_write, targets):
         try:
@@ -384,8 +390,8 @@ def score(files, questionnaire_names, history, output, json_path, strict, force,
             echo(f"fout: {exc}", err=True)
             failed += 1
             continue
-        jobs.append((t, target, force))
-    for (t, target, _), error in zip(jobs, write_dashboards(jobs)):
+        jobs.append((t, target, force, result.plans.get(t.gemeente)))
+    for (t, target, *_), error in zip(jobs, write_dashboards(jobs)):
         if error:
             echo(f"fout: {error}", err=True)
             failed += 1
@@ -411,6 +417,29 @@ def score(files, questionnaire_names, history, output, json_path, strict, force,
     if not_done or failed:
         _fail(f"{not_done} van {len(result.inputs)} bestand(en) niet verwerkt"
               + (f" en {failed} dashboard(s) niet geschreven" if failed else "") + "; zie de meldingen hierboven.")
+
+
+def _attach_plans(result, plan_paths, history, candidates, say, detail) -> list[Path]:
+    """The action plans of the run (--actieplan, or the latest earlier dashboard in --historie):
+    said on the screen, a plan that cannot be used as a failed input. The files used, never to
+    be overwritten."""
+    if not plan_paths and not history:
+        return []
+    from .actionplan import attach
+    found = [o.path for o in result.inputs if o.skipped and any(o.path.is_relative_to(h) for h in history)]
+    before = len(result.inputs)
+    lines = attach(result, list(plan_paths), found, candidates)
+    if detail != STIL:
+        for o in result.inputs[before:]:
+            for line in o.lines:
+                echo(line, err=True)
+        for plan in result.plans.values():
+            source = Path(plan.plan.source)
+            for line in summary_lines(source, plan.findings) if detail == KORT else [f.render() for f in plan.findings]:
+                echo(line, err=True)
+    for line in lines:
+        say(line)
+    return [Path(p.plan.source) for p in result.plans.values()]
 
 
 @main.command()

@@ -41,7 +41,9 @@ def dashboard_paths(trends, folder: Path) -> list[Path]:
     return out
 
 
-def write_dashboard(r: Result, path: str | Path, trend=None, replace: bool = True) -> Path:
+def write_dashboard(r: Result, path: str | Path, trend=None, replace: bool = True, plan=None) -> Path:
+    """The dashboard of `r` (with trend sheets when `trend` holds more measurements). `plan`,
+    an actionplan.CarriedPlan, puts the previous action plan on the Verbeterpunten sheet."""
     path = Path(path)
     with atomic_buffer(path, replace) as buf:
         wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -58,10 +60,13 @@ def write_dashboard(r: Result, path: str | Path, trend=None, replace: bool = Tru
             _trend(wb, wb.add_worksheet("Trend"), fmt, trend)
             _trend_indicators(wb, wb.add_worksheet("Trend indicatoren"), fmt, trend)
             _answer_changes(wb.add_worksheet("Gewijzigde antwoorden"), fmt, trend)
-        _improvements(wb.add_worksheet("Verbeterpunten"), fmt, r)
+        if m.invullers:
+            _invuller_differences(wb.add_worksheet(DIFF_SHEET), fmt, r)
+        _improvements(wb, wb.add_worksheet("Verbeterpunten"), fmt, r, plan)
         _indicators(wb, wb.add_worksheet("Indicatoren"), fmt, r)
         _answers(wb.add_worksheet("Antwoorden"), fmt, r)
-        findings_sheet(wb.add_worksheet("Meldingen"), fmt, r.findings + (trend.findings if trend else []))
+        findings_sheet(wb.add_worksheet("Meldingen"), fmt, r.findings + (trend.findings if trend else []) +
+                       (plan.findings if plan else []))
         _about(wb.add_worksheet("Over"), fmt, r)
         wb.close()
     return path
@@ -76,7 +81,7 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     n_ph = q.top_phase
     width = 2 * n_ph + 3  # the bottom layer; each layer up is one column narrower on each side
     gap = 1
-    # At least as wide as the default five pillars, so that titles, table and chart fit beside
+    # At least as wide as the default five pillars, so that titles, table and steps fit beside
     # the pyramids of a definition with fewer pillars or phases.
     n_cols = max(len(r.pillars) * (width + gap) - gap, 49)
     col_w = max(1.2, page_units() / n_cols - PAD)      # the whole width on one page at 8 pt or more
@@ -151,7 +156,7 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     ws.merge_range(legend_row, 0, legend_row, n_cols - 1, legend, fmt["small"])
     ws.set_row(legend_row, row_height([(legend, across(n_cols), 9)]))
 
-    # Table (left) and chart (right).
+    # Table (left) and the first steps (right).
     t0 = legend_row + 2
     split = n_cols // 2 + 1
     ws.merge_range(t0, 0, t0, split - 2, "Score per pijler", fmt["h2"])
@@ -204,7 +209,7 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
         ws.set_row(row, row_height([(text, across(n_cols), 10)]))
     foot = e0 + 2 + n
     ws.merge_range(foot, 0, foot, n_cols - 1,
-                   f"Bron: {for_file(Path(m.source).name)} (SHA-256 {m.sha256[:16]}…) · gemaakt {dt.date.today():%d-%m-%Y} "
+                   f"Bron: {_source_line(m)} · gemaakt {dt.date.today():%d-%m-%Y} "
                    f"met piramide {__version__} · details op de bladen Indicatoren, Antwoorden en Over · vertrouwelijk",
                    fmt["small"])
     ws.set_h_pagebreaks([e0 - 1])       # the reasons start a page of their own
@@ -223,15 +228,85 @@ def first_steps_text(r: Result) -> str:
     return "\n".join(lines) or "Geen: alle pijlers staan in de hoogste fase."
 
 
-def _improvements(ws, fmt, r: Result):
-    heads = [("Nr", 3), ("Pijler", 13), ("Fase", 4), ("Indicator", 16), ("Status", 9), ("Waarom", 11),
-             ("Handvat: wat helpt", 40), ("Actiehouder", 11), ("Streefdatum", 10), ("Status actie", 10)]
-    rows = [[i, imp.pillar.name, imp.indicator.indicator.phase,
-             f"{imp.indicator.indicator.id} {imp.indicator.indicator.name}", imp.indicator.status, imp.reason,
-             handvat_text(imp.indicator.indicator), None, None, None] for i, imp in enumerate(r.improvements, 1)]
-    table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell", "cell", "cell", "cell", "input", "input_date", "input"], keep=(6,))
+# --- Verbeterpunten: the action plan, a living document (see actionplan) ---------------------
+
+ACTION_STATUSES = ["open", "loopt", "afgerond", "vervallen"]
+OUTCOME_FILL = {"afgerond": "#C6E0B4", "afgerond_indicator_open": "#F4B183", "over_tijd": "#F8CBAD",
+                "indicator_behaald": "#E2EFDA", "vervallen": "#EDEDED"}
+
+
+def _improvements(wb, ws, fmt, r: Result, plan=None):
+    """The verbeterpunten with yellow columns for the gemeente's action plan. With `plan` (the
+    previous plan carried over): its summary on top, every action in the gemeente's own order
+    with what the new measurement says of it (Uitkomst), then the new verbeterpunten."""
+    from .actionplan import O_NIEUW, outcome_text
+    # With a plan the indicator's status is in Uitkomst ("indicator nu deels"): room for the rest.
+    heads = [("Nr", 4), ("Pijler", 13), ("Fase", 4), ("Indicator", 14)] + ([] if plan else [("Status", 9)]) + \
+        [("Waarom", 9), ("Handvat: wat helpt", 26 if plan else 28), ("Actiehouder", 12), ("Streefdatum", 10),
+         ("Status actie", 9), ("Opmerking", 12)] + ([("Uitkomst", 15)] if plan else [])
+    fmts = ["cell_c", "cell", "cell_c", "cell"] + ([] if plan else ["cell"]) + \
+        ["cell", "cell", "input", "input_date", "input", "input"]
+    status_col = [h for h, _ in heads].index("Status actie")
+    handvat_col = [h for h, _ in heads].index("Handvat: wat helpt")
+    top = 0
+    if plan is None:
+        rows = [[i, imp.pillar.name, imp.indicator.indicator.phase,
+                 f"{imp.indicator.indicator.id} {imp.indicator.indicator.name}", imp.indicator.status, imp.reason,
+                 handvat_text(imp.indicator.indicator), None, None, None, None] for i, imp in enumerate(r.improvements, 1)]
+    else:
+        rows = []
+        for pr in plan.rows:
+            a, ir = pr.action, pr.indicator
+            if ir is not None:      # a met indicator needs no first step: its handvat alone
+                ind = ir.indicator
+                left = [pr.nr, pr.pillar_name, ind.phase, f"{ind.id} {ind.name}", pr.reason,
+                        ind.handvat if ir.met else handvat_text(ind)]
+            else:              # an action of the gemeente's own, shown as they typed it
+                assert a is not None
+                left = [pr.nr, a.pijler, a.fase, a.indicator, a.waarom, a.handvat]
+            if a is None:
+                right = [None, None, None, None]
+            else:
+                status = a.status if a.status is not None else a.status_typed
+                right = [a.actiehouder or None, a.streefdatum or a.streefdatum_typed or None,
+                         status if (a.status_typed or a.status != "open") else None, a.notes or None]
+            rows.append(left + right + [outcome_text(pr)])
+        fmts.append("cell")
+        widths = [w for _, w in heads]
+        across = sum(widths) + PAD * (len(widths) - 1)
+        when = lambda d: f"{d:%d-%m-%Y}" if d else "datum onbekend"  # noqa: E731
+        lines = [
+            (f"Actieplan: {r.measurement.gemeente}", "title", 18),
+            (f"Overgenomen uit het dashboard van de meting van {when(plan.plan.datum)} "
+             f"({for_file(Path(plan.plan.source).name)}), met actiehouder, streefdatum, status en opmerkingen zoals de "
+             f"gemeente ze invulde, en beoordeeld met deze meting van {when(plan.datum)}.", "wrap", 10),
+            (plan.summary(), "label_wrap", 10),
+            ("Uitkomst: afgerond = actie afgerond en indicator behaald; te bespreken = actie afgerond, maar de "
+             "indicator is nog niet behaald; over tijd = de streefdatum ligt voor de datum van deze meting en de "
+             "indicator is nog niet behaald; indicator behaald = de indicator is gehaald, maar de actie staat niet op "
+             "afgerond. Nieuwe verbeterpunten staan onderaan, fundamenten eerst.", "wrap", 10),
+        ]
+        fmt = dict(fmt, label_wrap=wb.add_format({"bold": True, "text_wrap": True, "valign": "top",
+                                                  "font_name": "Calibri", "font_size": 10}))
+        for i, (text, f, size) in enumerate(lines):
+            ws.merge_range(i, 0, i, len(heads) - 1, text, fmt[f])
+            ws.set_row(i, 28 if f == "title" else row_height([(text, across, size, f == "label_wrap")]))
+        top = len(lines) + 1
+    table(ws, fmt, heads, rows, fmts, keep=(handvat_col,), top=top)
+    ws.data_validation(top + 1, status_col, top + max(len(rows), 1) + 50, status_col,
+                       {"validate": "list", "source": ACTION_STATUSES, "show_error": False,
+                        "input_title": "Status actie", "input_message": "open, loopt, afgerond of vervallen"})
+    if plan is not None:
+        for i, pr in enumerate(plan.rows, top + 1):
+            color = OUTCOME_FILL.get(pr.outcome)
+            if color or pr.outcome == O_NIEUW or pr.indicator is None:
+                bold = pr.outcome in ("afgerond_indicator_open", "over_tijd")
+                f = wb.add_format({"font_name": "Calibri", "font_size": 10, "text_wrap": True, "valign": "top",
+                                   "border": 1, "border_color": "#BFBFBF", "bold": bold,
+                                   "italic": pr.indicator is None, **({"bg_color": color} if color else {})})
+                ws.write_string(i, len(heads) - 1, outcome_text(pr), f)
     if not rows:
-        ws.write_string(1, 1, "Geen verbeterpunten: alle pijlers staan in de hoogste fase.", fmt["sub"])
+        ws.write_string(top + 1, 1, "Geen verbeterpunten: alle pijlers staan in de hoogste fase.", fmt["sub"])
 
 
 def handvat_text(ind) -> str:
@@ -288,7 +363,7 @@ def _about(ws, fmt, r: Result):
         ("Ingevuld door", m.ingevuld_door), ("Geraadpleegd", m.geraadpleegd or "niet opgegeven"),
         ("Vragenlijst", f"{q.title}, id {q.id}, versie {q.version}"),
         ("Over de vragenlijst", q.note),
-        ("Bronbestand", for_file(Path(m.source).name)), ("SHA-256 bronbestand", m.sha256),
+        *_about_sources(m),
         ("Gemaakt op", f"{dt.datetime.now():%d-%m-%Y %H:%M}"), ("Gemaakt met", f"piramide {__version__}"),
         ("Antwoorden", W.score_legend(q, empty="leeg = 0 (en een melding)", nvt="telt nergens mee") + "."),
         ("Indicator", W.status_rule(q)),
@@ -302,11 +377,60 @@ def _about(ws, fmt, r: Result):
         ("Herleidbaarheid", "Blad Indicatoren: de antwoorden achter elke status. Blad Antwoorden: de cel waar elk "
                             "antwoord stond. Blad Meldingen: wat er aan de invoer opviel."),
     ]
+    if m.invullers:
+        lines.append(("Meer invullers", W.COMBINE_RULE))
     for i, (k, v) in enumerate(lines, 2):
         ws.write_string(i, 0, k, fmt["label"])
         ws.write_string(i, 1, v or "", fmt["wrap"])
         ws.set_row(i, row_height([(k, 24, 10, True), (v or "", 92, 10)]))   # not every program grows rows
     page_setup(ws)
+
+
+# --- several invullers, one measurement (combine.py) ---------------------------------------
+
+DIFF_SHEET = "Verschillen tussen invullers"
+
+
+def _source_line(m) -> str:
+    if m.invullers:
+        return (f"{len(m.invullers)} werkboeken van invullers, samen één meting "
+                f"({', '.join(for_file(Path(i.source).name) for i in m.invullers)}; waar ze verschillen: blad "
+                f"{DIFF_SHEET}; SHA-256 op het blad Over)")
+    return f"{for_file(Path(m.source).name)} (SHA-256 {m.sha256[:16]}…)"
+
+
+def _about_sources(m) -> list[tuple[str, str]]:
+    if not m.invullers:
+        return [("Bronbestand", for_file(Path(m.source).name)), ("SHA-256 bronbestand", m.sha256)]
+    files = "\n".join(f"{i.name}: {for_file(Path(i.source).name)}" + (f" ({i.cell})" if i.cell else "") +
+                      f", SHA-256 {i.sha256}" for i in m.invullers)
+    return [("Bronbestanden", files)]
+
+
+def _invuller_differences(ws, fmt, r: Result):
+    """Every question on which the invullers differ: who answered what, with their
+    toelichtingen, and what the combination took, so that the RIEC can settle them."""
+    from .combine import word
+    q, m = r.questionnaire, r.measurement
+    text = {qq.id: qq.text for qq in q.questions}
+    heads = [("ID", 7), ("Vraag", 34), ("Antwoorden", 20), ("Toelichtingen", 38), ("Genomen", 10), ("Waarom", 34)]
+    rows = [[d.question_id, text.get(d.question_id, ""),
+             "\n".join(f"{i.name}: {word(a)}" for i, a in d.given),
+             "\n".join(f"{i.name}: {a.remark}" for i, a in d.given if a.remark.strip()),
+             word(d.taken), d.why] for d in m.differences]
+    table(ws, fmt, heads, rows, ["cell_c", "cell", "cell", "cell", "cell_c", "cell"])
+    row = len(rows) + 2
+    if not rows:
+        ws.write_string(1, 1, "De invullers gaven op elke vraag hetzelfde antwoord.", fmt["sub"])
+        row = 3
+    widths = sum(w for _, w in heads)
+    notes = ["Invullers: " + "; ".join(f"{i.name} ({for_file(Path(i.source).name)}"
+                                         + (f", {i.cell}" if i.cell else "") + ")" for i in m.invullers) + ".",
+             f"Rekenregel: {W.COMBINE_RULE}"]
+    for line in notes:
+        ws.merge_range(row, 0, row, len(heads) - 1, line, fmt["wrap"])
+        ws.set_row(row, row_height([(line, widths * 0.85, 10)]))
+        row += 1
 
 
 # --- trend sheets ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import definition_layout as D
+from .layout import col_letter
 from .errors import InputError
 from .findings import Finding, finding
 from .model import VALUE, Questionnaire
@@ -32,11 +33,8 @@ MAX_CELLS = 500_000
 
 
 def _letter(col: int) -> str:
-    s = ""
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    """The letter of a 1-based column (openpyxl counts from 1, the layout from 0)."""
+    return col_letter(col - 1)
 
 
 @dataclass

@@ -167,7 +167,8 @@ def finding(code: str, *, file: str = "", sheet: str = "", cell: str = "",
 SHORT = {"antwoord_leeg": "niet beantwoord", "antwoord_weet_niet": "weet niet", "vraag_onbekend": "onbekende vraag",
          "versie_anders": "andere versie", "pijler_niet_te_beoordelen": "pijler niet te beoordelen",
          "meta_datum_oud": "datum voor 2000", "meta_datum_toekomst": "datum in de toekomst",
-         "vragen_verborgen": "verborgen blad", "gemeente_spelling": "schrijfwijze", "datum_dubbel": "dubbele datum"}
+         "vragen_verborgen": "verborgen blad", "gemeente_spelling": "schrijfwijze", "datum_dubbel": "dubbele datum",
+         "invullers_samengenomen": "invullers samengenomen", "ambitie_verschilt": "andere ambitie"}
 
 
 def short_name(code: str) -> str:
@@ -182,7 +183,9 @@ CATALOGUE.update({
     # --- trends over several measurements --------------------------------------------------
     "bestand_dubbel": (WAARSCHUWING, "dit bestand is hetzelfde als {ander} (zelfde inhoud); het telt één keer mee."),
     "datum_dubbel": (WAARSCHUWING, "{gemeente} heeft twee metingen op {datum}: {bestanden}. Beide staan in de trend; "
-                                   "als laatste meting geldt {gekozen}. Is één ervan een oude versie, laat die dan weg."),
+                                   "als laatste meting geldt {gekozen}. Is één ervan een oude versie, laat die dan weg. Zijn het "
+                                   "werkboeken van verschillende invullers, vul dan bij elk 'Ingevuld door' in: dan "
+                                   "worden ze samengenomen tot één meting."),
     "gemeente_spelling": (WAARSCHUWING, "dezelfde gemeente staat er in verschillende schrijfwijzen: {namen}. "
                                         "Ze zijn samengenomen onder {gekozen}, want dat is {reden}. "
                                         "Gebruik voortaan die schrijfwijze."),
@@ -239,6 +242,32 @@ CATALOGUE.update({
 })
 
 
+CATALOGUE.update({
+    # --- the action plan of a previous dashboard (--actieplan) -------------------------------
+    "actieplan_geen_dashboard": (FOUT, "dit is {wat}, dus geen actieplan om over te nemen. Geef met --actieplan het "
+                                       "dashboard van de vorige meting (het blad Verbeterpunten met actiehouder, "
+                                       "streefdatum en status)."),
+    "actieplan_geen_blad": (FOUT, "dit dashboard heeft geen blad Verbeterpunten met een kolom Indicator en een kolom "
+                                  "Actiehouder, Streefdatum of Status actie. Zet die kolomkoppen terug (of geef het "
+                                  "dashboard zoals piramide het schreef) en probeer opnieuw."),
+    "actieplan_andere_gemeente": (FOUT, "dit actieplan is van {gemeente}, maar in deze run is geen meting van die gemeente "
+                                        "verwerkt. Geef het dashboard van dezelfde gemeente, of de meting erbij."),
+    "actieplan_niet_gebruikt": (WAARSCHUWING, "er is een later actieplan van dezelfde gemeente gegeven ({gekozen}); dit "
+                                              "wordt niet gebruikt. Geef één actieplan per gemeente."),
+    "actieplan_status_onbekend": (WAARSCHUWING, "'{waarde}' is geen status van een actie die ik herken; hij blijft staan "
+                                                "zoals getypt en telt als open. Kies afgerond, loopt, open of vervallen."),
+    "actieplan_datum_onbekend": (WAARSCHUWING, "'{waarde}' is geen streefdatum die ik herken; hij blijft staan zoals "
+                                               "getypt en telt niet als over tijd. Schrijf bijvoorbeeld 15-03-2026 of "
+                                               "maart 2026."),
+    "actieplan_niet_gekoppeld": (WAARSCHUWING, "'{tekst}' is geen indicator van {vragenlijst}; de actie staat als eigen "
+                                               "actie op het nieuwe actieplan. Verbeter het id als het een indicator "
+                                               "moest zijn."),
+    "actieplan_afgerond_open": (WAARSCHUWING, "de actie voor {indicator} staat op afgerond, maar de indicator is nu "
+                                              "{status}. Bespreek of de actie genoeg was en wat er nog nodig is."),
+    "actieplan_later": (WAARSCHUWING, "dit actieplan hoort bij een meting van {plan}, na de nieuwe meting van {meting}. "
+                                      "Controleer of u het goede dashboard gaf."),
+})
+
 # Parts of the layout messages above, so that every Dutch word stays in this catalogue.
 FRAGMENTS = {
     "leeg_blad": "een leeg blad",
@@ -257,3 +286,25 @@ FRAGMENTS = {
 
 def fragment(key: str, **context) -> str:
     return FRAGMENTS[key].format(**context)
+
+CATALOGUE.update({
+    # --- several invullers, one measurement (combine.py) -----------------------------------
+    "invuller_dubbel": (FOUT, "'{naam}' heeft op {datum} ook {ander} ingevuld ('Ingevuld door' daar: '{andere_naam}', "
+                              "{andere_cel}). Twee werkboeken van één invuller op één datum worden niet samengenomen, en "
+                              "geen van beide telt mee. Laat de oude versie weg, of zet in elk werkboek de naam van wie "
+                              "het echt invulde."),
+    "invuller_andere_vragenlijst": (FOUT, "dit werkboek (ingevuld door {naam}, {datum}) is gemaakt met vragenlijst {deze}, "
+                                          "maar {ander} van dezelfde meting (ingevuld door {andere_naam}) met {die}. "
+                                          "Invullers van één meting gebruiken dezelfde vragenlijst: laat de invuller "
+                                          "opnieuw invullen in een invulwerkboek van de goede versie (piramide template)."),
+    "invullers_samengenomen": (WAARSCHUWING, "{aantal} werkboeken van {gemeente} op {datum} (ingevuld door {namen}) "
+                                             "vormen samen één meting, per vraag met het voorzichtigste antwoord. Op "
+                                             "{verschillen} vraag/vragen verschillen de invullers: bespreek ze met het "
+                                             "blad Verschillen tussen invullers van het dashboard."),
+    "ambitie_verschilt": (WAARSCHUWING, "de invullers van {datum} geven een andere ambitie voor {pijler} ({wie}); de "
+                                        "meting neemt de laagste, fase {gekozen}. Spreek één ambitie af en zet die in "
+                                        "elk werkboek."),
+    "invuller_niet_meegeteld": (WAARSCHUWING, "de meting van {gemeente} op {datum} is samengesteld zonder {bestand} "
+                                              "(ingevuld door {naam}), want dat werkboek heeft een fout. Herstel het en "
+                                              "maak het dashboard opnieuw."),
+})

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import optional
+from .combine import clashes, combine, invuller_key
 from .findings import Finding, finding
 from .gemeenten import is_official, lookup, match_key
 from .model import Questionnaire
@@ -273,6 +274,8 @@ def build_trends(results: list[Result]) -> list[Trend]:
                 continue
             seen[r.measurement.sha256] = r
             unique.append(r)
+        unique, combined = _combine_invullers(unique)
+        findings += combined
         # Same date, different content: keep both, order them by file name, say which is latest.
         unique.sort(key=lambda r: (r.measurement.datum is None, r.measurement.datum,
                                    Path(r.measurement.source).name, r.measurement.sha256))
@@ -295,3 +298,53 @@ def build_trends(results: list[Result]) -> list[Trend]:
         g = lookup(chosen)
         trends.append(Trend(chosen, unique, findings, g.code if g else None))
     return sorted(trends, key=lambda t: (gemeente_key(t.gemeente), t.gemeente))
+
+
+# --- several invullers, one measurement (combine.py) ---------------------------------------
+
+def invuller_sets(results: list[Result]) -> list[list[Result]]:
+    """Results of one gemeente and date (a file counted once) that form one measurement of
+    several invullers: two or more, and every one of that date names its invuller. Dates
+    with an unnamed workbook stay as they were (datum_dubbel: most likely an old and a new
+    version of one file, which nothing here can tell apart from two invullers)."""
+    groups: dict[tuple, list[Result]] = {}
+    seen: set[str] = set()
+    for r in results:
+        m = r.measurement
+        if m.datum is None or m.sha256 in seen or m.invullers:
+            continue
+        seen.add(m.sha256)
+        groups.setdefault((group_key(m.gemeente), m.datum), []).append(r)
+    return [g for g in groups.values()
+            if len(g) > 1 and all(invuller_key(r.measurement.ingevuld_door) for r in g)]
+
+
+def invuller_clashes(results: list[Result]) -> list[tuple[Result, Finding]]:
+    """The results that cannot join their date's measurement (the same invuller twice, another
+    definition), each with its fout."""
+    out = []
+    for g in invuller_sets(results):
+        out += [(g[i], f) for i, f in clashes([r.measurement for r in g])]
+    return out
+
+
+def _combine_invullers(results: list[Result]) -> tuple[list[Result], list[Finding]]:
+    """Per date, the workbooks of different invullers replaced by their combination, scored
+    like any measurement; clashing ones left out, each with its fout (never silently)."""
+    from .scoring import score
+    findings: list[Finding] = []
+    drop: set[int] = set()
+    added: list[Result] = []
+    for g in invuller_sets(results):
+        bad = clashes([r.measurement for r in g])
+        findings += [f for _, f in bad]
+        left_out = {i for i, _ in bad}
+        drop |= {id(g[i]) for i in left_out}
+        ok = [r for i, r in enumerate(g) if i not in left_out]
+        if len(ok) > 1:
+            q = ok[0].questionnaire
+            c = combine([r.measurement for r in ok], q)
+            drop |= {id(r) for r in ok}
+            added.append(score(c.measurement, q))
+            findings += c.findings
+    return [r for r in results if id(r) not in drop] + added, findings

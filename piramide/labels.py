@@ -60,9 +60,19 @@ INFO_VERSION = "vragenlijst_versie"
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
+_NORMED: dict[str, str] = {}     # short texts already normalised (in memory only, bounded)
+
+
 def norm(text) -> str:
     """Lower-case, single-spaced, no trailing colon: how labels are compared."""
-    text = str(text)
+    if type(text) is str:
+        hit = _NORMED.get(text)
+        if hit is not None:
+            return hit
+    key = text = str(text)
     if not text.isascii():                   # invisible characters are never ASCII: skip the search
         text = _INVISIBLE.sub("", text)
-    return " ".join(text.replace("\u00a0", " ").split()).strip().rstrip(":").strip().lower()
+    out = " ".join(text.replace("\u00a0", " ").split()).strip().rstrip(":").strip().lower()
+    if len(key) <= 100 and len(_NORMED) < 20000:
+        _NORMED[key] = out
+    return out

@@ -137,6 +137,7 @@ class Header:
 
 
 def col_letter(index: int) -> str:
+    """The letter(s) of a 0-based column: 0 -> A, 26 -> AA."""
     name = ""
     index += 1
     while index:

@@ -25,6 +25,25 @@ class Answer:
     evidence: str = ""          # where the evidence is (document, vindplaats)
 
 
+@dataclass(frozen=True)
+class Invuller:
+    """One person's workbook in a measurement that several invullers filled in (combine.py)."""
+    name: str                   # "Ingevuld door" as typed on the front sheet
+    source: str                 # the file
+    sha256: str
+    cell: str = ""              # where the name stands ("Voorblad!C8"), "" when not known
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A question on which the invullers of one measurement answered differently: what each
+    gave (in the order of `Measurement.invullers`) and what the combination took, and why."""
+    question_id: str
+    given: tuple[tuple[Invuller, Answer], ...]
+    taken: Answer
+    why: str                    # Dutch, for the sheet "Verschillen tussen invullers"
+
+
 @dataclass
 class Measurement:
     gemeente: str = ""
@@ -40,3 +59,8 @@ class Measurement:
     source: str = ""
     sha256: str = ""
     findings: list[Finding] = field(default_factory=list)
+    meta_cells: dict[str, str] = field(default_factory=dict)   # front-sheet field -> "Voorblad!C8"
+    # Several invullers combined into this one (combine.py): each of them, and where they differ.
+    # Empty for a measurement read from one workbook.
+    invullers: list[Invuller] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)

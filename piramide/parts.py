@@ -29,9 +29,12 @@ _ATTR_T = re.compile(rb"""\st\s{0,8}=\s{0,8}["']([A-Za-z]{1,12})["']""")
 _ERROR_VALUE = re.compile(rb"(?:<(?:[\w.-]{1,30}:)?f\b[^<>]{0,1024}(?:/>|>[^<]{0,65536}</(?:[\w.-]{1,30}:)?f>))?"
                           rb"\s{0,64}<(?:[\w.-]{1,30}:)?v>([^<]{0,64})</")
 
-# The common case, as Excel, LibreOffice and xlsxwriter write cells: the reference first.
-_CELL_REF_FIRST = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"')
-_FAR_REF_FIRST = re.compile(rb'<c r="(?:[A-Z]{3}|[C-Z][A-Z]|B[I-Z]|[A-Z]{1,2}[0-9]{5})')
+# The common case, as Excel, LibreOffice and xlsxwriter write cells: the reference first, and
+# near (column A..BH, row 1..9999; see ROW_LIMIT, COL_LIMIT). One search finds the first cell
+# that is not so: a cell start without its reference first, a far one, or a cell with a
+# namespace prefix; when there is none, every cell lies within the limits.
+_NOT_NEAR = re.compile(rb"""<c(?=[\s/>])(?! r="(?:[A-Z]|A[A-Z]|B[A-H])[0-9]{1,4}")|<[\w.-]{1,30}:c[\s/>]""")
+_NEAR_START = b'<c r="'
 
 _ANY_ERROR = re.compile(rb"""\st\s{0,8}=\s{0,8}["']e["']""")
 
@@ -121,11 +124,10 @@ def _column(letters: bytes) -> int:
 def scan(xml: bytes) -> Extent:
     """One pass over a worksheet part: do all cells lie within the limits, by their own
     reference, and which cells hold an error value. Stops at the first cell out of bounds."""
-    if _ANY_ERROR.search(xml) is None:
-        # Fast path, all in C: every cell starts with its reference and none lies far away.
-        starts = len(_CELL.findall(xml))
-        if starts <= MAX_CELLS and starts == len(_CELL_REF_FIRST.findall(xml)) and not _FAR_REF_FIRST.search(xml):
-            return Extent(True)
+    maybe_error = (b'"e"' in xml or b"'e'" in xml) and _ANY_ERROR.search(xml) is not None
+    if not maybe_error and xml.count(_NEAR_START) <= MAX_CELLS and _NOT_NEAR.search(xml) is None:
+        # Fast path, all in C: no error value, and every cell starts with a near reference.
+        return Extent(True)
     errors: dict[tuple[int, int], str] = {}
     for count, m in enumerate(_CELL.finditer(xml)):
         if count >= MAX_CELLS:
@@ -146,3 +148,35 @@ def scan(xml: bytes) -> Extent:
             if value is not None:
                 errors[(row, col)] = value.group(1).decode("utf-8", "replace").strip()
     return Extent(True, errors)
+
+
+_FORMULA = re.compile(rb"\s{0,64}<(?:[\w.-]{1,30}:)?f(?=[\s/>])([^<>]{0,%d})>" % TAG_MAX)
+_ATTR_FT = re.compile(rb"""\st\s{0,8}=\s{0,8}["']([A-Za-z]{1,12})["']""")
+
+
+def formula_cells(xml: bytes, wanted: set[tuple[int, int]]) -> set[tuple[int, int]] | None:
+    """Of the cells `wanted` (row, col, 0-based), those that hold a formula, as openpyxl
+    (data_only=False) reads one: an <f> child of any text, except an array or data-table
+    formula (openpyxl gives those as objects, not as text). One linear pass, bounded as
+    `scan`; None when a cell has no reference of its own (positions would be guessed)."""
+    found: set[tuple[int, int]] = set()
+    for count, m in enumerate(_CELL.finditer(xml)):
+        if count >= MAX_CELLS:
+            return None
+        end = _TAG_END.match(xml, m.end())
+        if end is None:
+            return None
+        tag = xml[m.end():end.end()]
+        ref = _ATTR_R.search(tag)
+        if ref is None:
+            return None
+        where = (int(ref.group(2)) - 1, _column(ref.group(1)))
+        if where not in wanted or tag.endswith(b"/>"):
+            continue
+        f = _FORMULA.match(xml, end.end())
+        if f is None:
+            continue
+        kind = _ATTR_FT.search(f.group(1))
+        if kind is None or kind.group(1) not in (b"array", b"dataTable"):
+            found.add(where)
+    return found

@@ -7,10 +7,11 @@ a definition in a text editor. Validation collects every problem with the line i
 
 from __future__ import annotations
 
-import difflib
+import functools
 import os
 import re
 import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -37,6 +38,12 @@ _KEYS = {
     "bronnen": {"id", "titel", "kort", "jaar", "adres"},
     "begrippen": {"term", "uitleg", "bron"},
 }
+def _close(word: str, choices, n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """difflib's close matches, imported only when a definition has a problem to name."""
+    import difflib
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+
+
 _KEY_VALUE = re.compile(r'^\s*([A-Za-z_]+)\s*=\s*"?(.*?)"?\s*(?:#.*)?$')
 
 
@@ -76,13 +83,90 @@ def is_workbook(path: Path | Traversable) -> bool:
 _LOADED: dict[tuple, Questionnaire] = {}
 
 
-def candidates(names=()) -> list[Questionnaire]:
-    """The definitions a run reads with: the given ones (the first is the main one), then the
-    built-in ones, so that each workbook is read with the version it was made from (a
-    0-meting on version 1 stays readable after version 2)."""
-    given = [load(n) for n in names] or [load(None)]
-    builtin = [load(n) for n in builtin_names()]
-    return given + [b for b in builtin if (b.id, b.version) not in {(g.id, g.version) for g in given}]
+def candidates(names=()) -> "Candidates":
+    """The definitions a run reads with: the given ones (names, paths or loaded definitions;
+    the first is the main one), then the built-in ones, so that each workbook is read with the
+    version it was made from (a 0-meting on version 1 stays readable after version 2). A
+    built-in one is parsed only when a workbook names it (see Candidates)."""
+    given: list[Questionnaire] = []
+    for n in names:
+        q = n if isinstance(n, Questionnaire) else load(n)
+        if (q.id, q.version) not in {(g.id, g.version) for g in given}:
+            given.append(q)
+    given = given or [load(None)]
+    have = {(g.id, g.version) for g in given}
+    lazy: list[tuple[str, str, str]] = []
+    for name in builtin_names():
+        key = _builtin_key(name)
+        if key is None:                      # a head that does not say: load it to know
+            q = load(name)
+            key = (q.id, q.version)
+        if key not in have:
+            have.add(key)
+            lazy.append((name, *key))
+    return Candidates(given, lazy)
+
+
+_HEAD_END = re.compile(r"^\s*\[", re.M)
+
+
+def _builtin_key(name: str) -> tuple[str, str] | None:
+    """The id and version of a built-in definition, from the top-level keys at the head of its
+    file (before the first table), without parsing the rest. None when the head does not say."""
+    try:
+        text = (builtin_dir() / f"{name}.toml").read_text(encoding="utf-8")
+        end = _HEAD_END.search(text)
+        head = tomllib.loads(text[:end.start()] if end else text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    qid, version = head.get("id"), head.get("versie")
+    if not isinstance(qid, str) or version is None:
+        return None
+    return qid.strip(), str(version).strip()
+
+
+class Candidates(Sequence[Questionnaire]):
+    """The definitions of a run, in order: the given ones, loaded, then the built-in ones,
+    each parsed on first use. Choosing the definition a workbook names (`choose`) parses that
+    one only, so one score of a 2.0 workbook never parses 1.0 or another built-in."""
+
+    def __init__(self, given: list[Questionnaire], builtin: list[tuple[str, str, str]]):
+        self._given = list(given)
+        self._builtin = list(builtin)                   # (name, id, version)
+        self._loaded: dict[int, Questionnaire] = {}
+
+    def __len__(self) -> int:
+        return len(self._given) + len(self._builtin)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if i < len(self._given):
+            return self._given[i]
+        if i not in self._loaded:
+            self._loaded[i] = load(self._builtin[i - len(self._given)][0])
+        return self._loaded[i]
+
+    def keys(self) -> list[tuple[str, str]]:
+        """(id, version) of every candidate, in order, without loading any."""
+        return [(g.id, g.version) for g in self._given] + [(qid, v) for _, qid, v in self._builtin]
+
+    def choose(self, qid: str, version: str) -> Questionnaire:
+        """The candidate with this id and version, else the first (the main one)."""
+        keys = self.keys()
+        return self[keys.index((qid, version))] if (qid, version) in keys else self[0]
+
+    def index(self, q, start: int = 0, stop: int | None = None) -> int:
+        """The place of a candidate already in hand (by identity): nothing is loaded to find it."""
+        for i, g in enumerate(self._given):
+            if g is q:
+                return i
+        for i, loaded in self._loaded.items():
+            if loaded is q:
+                return i
+        raise ValueError("not a candidate of this run")
 
 
 _TOML_DUTCH = [  # tomllib's messages, in the words a RIEC adviser reads
@@ -298,7 +382,7 @@ class _Validator:
     def unknown_keys(self, item: dict, allowed: set[str], where: str, at):
         for key in item:
             if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                close = _close(key, sorted(allowed), n=1)
                 self.add("def_onbekend_veld", at(None), waar=where, veld=key,
                          suggestie=f" (bedoelt u '{close[0]}'?)" if close else "")
 
@@ -420,7 +504,7 @@ class _Validator:
                 self.add("def_veld_type", at("antwoorden"), waar=where, veld="antwoorden",
                          soort="een lijst [[schalen.antwoorden]]")
                 answers = []
-            places: dict[str, Place] = {}
+            places: dict[str, Callable[[], Place]] = {}      # looked up only for a finding
             for m, opt in enumerate(answers, 1):
                 at_opt = lambda key, m=m: self.places.answer(n, m, item, key or "label")  # noqa: E731
                 self.unknown_keys(opt, _KEYS["antwoorden"], where, at_opt)
@@ -437,7 +521,7 @@ class _Validator:
                              detail=f"antwoord '{label}' heeft een waarde tussen 0 en 1 nodig")
                     continue
                 aliases = self.text_list(opt, "synoniemen", where, at_opt)
-                places[label] = at_opt("synoniemen")
+                places[label] = functools.partial(at_opt, "synoniemen")
                 options.append(Option(label, kind, float(value) if kind == VALUE and value is not None else None,
                                       tuple(str(a) for a in aliases)))
             forms: dict[str, str] = {}
@@ -445,7 +529,7 @@ class _Validator:
                 for form in (o.label, *o.aliases):
                     key = form.strip().lower()
                     if key in forms and forms[key] != o.label:
-                        self.add("def_schaal_fout", places.get(o.label, at(None)), id=sid,
+                        self.add("def_schaal_fout", places.get(o.label, lambda: at(None))(), id=sid,
                                  detail=f"'{form}' staat bij zowel '{forms[key]}' als '{o.label}'")
                     forms[key] = o.label
             if not any(o.kind == VALUE and o.value == 1 for o in options):
@@ -466,7 +550,7 @@ class _Validator:
             iid = self.text(item, "id", where, at)
             pillar = self.text(item, "pijler", where, at)
             if pillar and pillar not in pillar_ids:
-                close = difflib.get_close_matches(pillar, pillar_ids, n=1)
+                close = _close(pillar, pillar_ids, n=1)
                 self.add("def_onbekende_pijler", at("pijler"), id=iid, pijler=pillar, keuzes=", ".join(pillar_ids),
                          suggestie=f" (bedoelt u '{close[0]}'?)" if close else "")
             phase = item.get("fase")
@@ -548,7 +632,7 @@ class _Validator:
                     self.add("def_vraag_zonder_indicator", at("indicator"), id=qid)
                 ind = ""
             elif ind not in ind_ids:
-                close = difflib.get_close_matches(str(ind), ind_ids, n=1)
+                close = _close(str(ind), ind_ids, n=1)
                 self.add("def_onbekende_indicator", at("indicator"), id=qid, indicator=ind,
                          suggestie=f" (bedoelt u '{close[0]}'?)" if close else "")
             scale = item.get("schaal", default_scale)
@@ -557,7 +641,7 @@ class _Validator:
             bron = self.text(item, "bron", where, at)
             source_ids = [x.id for x in sources]
             if bron and sources and bron.split()[0] not in source_ids:
-                close = difflib.get_close_matches(bron.split()[0], source_ids, n=1, cutoff=0.5)
+                close = _close(bron.split()[0], source_ids, n=1, cutoff=0.5)
                 self.add("def_onbekende_bron", at("bron"), id=qid, bron=bron.split()[0],
                          suggestie=f" (bedoelt u '{close[0]}'?)" if close else "")
             opt = lambda key: self.text(item, key, where, at, required=False)  # noqa: E731

@@ -18,6 +18,7 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -71,17 +72,8 @@ class Book:
     date1904: bool = False
 
 
-def col_name(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
 def cell_ref(row: int, col: int) -> str:
-    return f"{col_name(col)}{row + 1}"
+    return f"{layout.col_letter(col)}{row + 1}"
 
 
 def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "auto",
@@ -170,8 +162,12 @@ def _calamine_book(data: bytes, pkg: parts.Package | None = None) -> Book | obje
             if cells > MAX_BOOK_CELLS:
                 return _TOO_MANY                    # one grid per sheet, each bounded: stop at the budget
             # calamine's empty cell is "", openpyxl's is None: speak openpyxl's language
+            errors = extents[sp.name].errors
+            if not errors:
+                out[sp.name] = [tuple([None if v == "" else v for v in row]) for row in grid]
+                continue
             rows = [[None if v == "" else v for v in row] for row in grid]
-            for (r, c), text in extents[sp.name].errors.items():
+            for (r, c), text in errors.items():
                 while len(rows) <= r:
                     rows.append([])
                 rows[r].extend([None] * (c + 1 - len(rows[r])))
@@ -274,7 +270,7 @@ def read(path: str | Path, questionnaire: Questionnaire, data: bytes | None = No
     return read_with(path, [questionnaire], data, engine)[0]
 
 
-def read_with(path: str | Path, candidates: list[Questionnaire], data: bytes | None = None,
+def read_with(path: str | Path, candidates: Sequence[Questionnaire], data: bytes | None = None,
               engine: str = "auto") -> tuple[Measurement, Questionnaire]:
     """Read with the definition the workbook was made from, when it is among the candidates
     (the first candidate otherwise): a 0-meting on version 1 stays readable after version 2."""
@@ -298,7 +294,10 @@ def read_with(path: str | Path, candidates: list[Questionnaire], data: bytes | N
     _read_info(info, questionnaire, m)
     empties = _read_answers(book, questionnaire, m)
     meta_empties = _read_meta(book, questionnaire, m)
-    formulas = _formula_cells(data, fname, empties + [c for c, _ in meta_empties])
+    # openpyxl's own reading of the formulas when it is the engine asked for: so the agreement
+    # of the two readers (tests) also holds the XML's formulas against openpyxl's
+    formulas = _formula_cells(data, fname, empties + [c for c, _ in meta_empties],
+                              None if engine == "openpyxl" else pkg)
     for title, r, c in empties:
         ref = cell_ref(r, c)
         qid = next(a.question_id for a in m.answers.values() if a.sheet == title and a.cell == ref)
@@ -321,9 +320,14 @@ def _info(sheets) -> tuple[str, dict[str, tuple[str, str]]]:
     return "", {}
 
 
-def _choose(info, candidates: list[Questionnaire]) -> Questionnaire:
+def _choose(info, candidates: Sequence[Questionnaire]) -> Questionnaire:
+    """The candidate the info sheet names (id and version), else the first. Lazy candidates
+    (questionnaire.Candidates) load only the one chosen."""
     _, found = info
     key = (found.get(L.INFO_ID, ("",))[0], found.get(L.INFO_VERSION, ("",))[0])
+    choose = getattr(candidates, "choose", None)
+    if choose is not None:
+        return choose(*key)
     return next((q for q in candidates if (q.id, q.version) == key), candidates[0])
 
 
@@ -472,7 +476,8 @@ EXPLAIN_SHEETS = 10
 
 
 def _holds_questions(rows, q: Questionnaire, words: dict[str, str]) -> bool:
-    return any(isinstance(v, str) and q.has_question(v.strip().upper()) for row in rows for v in row) and any(
+    texts = {v.strip().upper() for row in rows for v in row if isinstance(v, str)}
+    return any(q.has_question(t) for t in texts) and any(
         layout.read_header(rows, r, words) for r in range(len(rows)) if rows[r])
 
 
@@ -763,10 +768,16 @@ def _explain(book: Book, q: Questionnaire, m: Measurement, found: dict[str, list
         told += 1
 
 
-def _formula_cells(data: bytes, fname: str, cells) -> set[tuple[str, int, int]]:
-    """Of the cells that read as empty, those holding a formula that was never calculated."""
+def _formula_cells(data: bytes, fname: str, cells, pkg: parts.Package | None = None) -> set[tuple[str, int, int]]:
+    """Of the cells that read as empty, those holding a formula that was never calculated:
+    from the sheets' XML when the package says where each cell is (no openpyxl on the fast
+    path), else from openpyxl's reading of the formulas."""
     if not cells:
         return set()
+    if pkg is not None:
+        found = _formula_cells_xml(data, cells, pkg)
+        if found is not None:
+            return found
     formulas = load_book(data, fname, data_only=False).sheets
     out = set()
     for title, r, c in cells:
@@ -774,6 +785,26 @@ def _formula_cells(data: bytes, fname: str, cells) -> set[tuple[str, int, int]]:
         value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
         if isinstance(value, str) and value.startswith("="):
             out.add((title, r, c))
+    return out
+
+
+def _formula_cells_xml(data: bytes, cells, pkg: parts.Package) -> set[tuple[str, int, int]] | None:
+    part_of = {sp.name: sp.part for sp in pkg.sheets}
+    wanted: dict[str, set[tuple[int, int]]] = {}
+    for title, r, c in cells:
+        wanted.setdefault(title, set()).add((r, c))
+    out = set()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for title, where in wanted.items():
+                if title not in part_of:
+                    return None
+                found = parts.formula_cells(z.read(part_of[title]), where)
+                if found is None:
+                    return None
+                out |= {(title, r, c) for r, c in found}
+    except Exception:  # noqa: BLE001 - any doubt: openpyxl reads the formulas
+        return None
     return out
 
 
@@ -897,6 +928,8 @@ def _read_meta(book: Book, q: Questionnaire, m: Measurement) -> list:
             continue
         if key in ("gemeente", "regio", "ingevuld_door", "geraadpleegd"):
             setattr(m, key, " ".join(cell_text(value).split()))
+        if sheet:
+            m.meta_cells[key] = f"{sheet}!{cell_ref(r, c)}"
         if key in ("gemeente", "datum") and (value is None or not cell_text(value).strip()):
             if sheet:
                 empties.append(((sheet, r, c), veld))

@@ -86,12 +86,29 @@ def result_to_dict(r: Result) -> dict:
                             "producten": list(i.indicator.indicator.products)}
                            for i in r.improvements],
         "meldingen": [finding_to_dict(f) for f in r.findings],
+        **invullers_to_dict(m),
     }
+
+
+def invullers_to_dict(m) -> dict:
+    """Who filled the measurement in: one invuller for a single workbook; for a measurement of
+    several invullers (combine.py) each with file and cell, and the questions they differ on."""
+    from .combine import word
+    people = m.invullers or []
+    invullers = [{"naam": i.name, "bestand": display(i.source), "sha256": i.sha256, "cel": i.cell or None}
+                 for i in people] or [{"naam": m.ingevuld_door, "bestand": display(m.source), "sha256": m.sha256,
+                                       "cel": m.meta_cells.get("ingevuld_door")}]
+    return {"invullers": invullers, "verschillen": [{
+        "vraag": d.question_id, "genomen": d.taken.label or None, "waarom": d.why,
+        "antwoorden": [{"invuller": i.name, "antwoord": a.label or None, "soort": a.kind, "getypt": a.raw,
+                        "weergave": word(a), "toelichting": a.remark, "cel": f"{a.sheet}!{a.cell}" if a.cell else None}
+                       for i, a in d.given]} for d in m.differences]}
 
 
 def trend_to_dict(t) -> dict:
     return {"gemeente": t.gemeente, "gemeente_code": t.code, "metingen": [{
         "datum": _date(r.measurement.datum), "soort": r.measurement.soort,
+        "ingevuld_door": r.measurement.ingevuld_door,
         "bron": {"bestand": display(r.measurement.source), "sha256": r.measurement.sha256},
         "vragenlijst": {"id": r.questionnaire.id, "versie": r.questionnaire.version},
         "pijlers": [{"id": p.pillar.id, "fase": p.phase, "score": _r(p.score)} for p in r.pillars],
@@ -108,12 +125,14 @@ def run_to_dict(run) -> dict:
         inputs.append({"bestand": display(str(o.path)), "status": o.status,
                        "sha256": m.sha256 if m else None, "gemeente": m.gemeente if m else None,
                        "datum": _date(m.datum) if m else None,
+                       "ingevuld_door": m.ingevuld_door if m else None,
                        "meldingen": [finding_to_dict(f) for f in o.findings]})
     gemeenten = []
     for t in run.trends:
         dash = run.dashboards.get(t.gemeente)
         gemeenten.append({"gemeente": t.gemeente, "gemeente_code": t.code, "dashboard": display(str(dash)) if dash else None,
-                          "laatste_meting": result_to_dict(t.latest), "trend": trend_to_dict(t)})
+                          "laatste_meting": result_to_dict(t.latest), "trend": trend_to_dict(t),
+                          "actieplan": plan.to_dict() if (plan := getattr(run, "plans", {}).get(t.gemeente)) else None})
     findings = run.findings
     return {
         "schema_version": SCHEMA_VERSION,

@@ -115,10 +115,12 @@ def page_setup(ws, landscape: bool = True, fit_height: int = 0, footer: str = FO
 SIZES = {"small": 9}              # the font size of a format, where it is not 10
 
 
-def table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[str], landscape=True, keep=()):
+def table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[str], landscape=True, keep=(),
+          top: int = 0):
     """A printable table with a header row, row heights grown for wrapped text, A4, fit to width.
     When the columns are wider than a page printed at MIN_SCALE, the wide text columns give up
-    width (their text wraps onto more lines) so that the print stays legible."""
+    width (their text wraps onto more lines) so that the print stays legible. `top`: the row of
+    the header, for a sheet with lines above its table."""
     widths = [float(w) for _, w in heads]
     room = page_units(landscape) - columns_width(widths)
     wide = [i for i, w in enumerate(widths) if w > 14 and i not in keep]   # `keep`: text broken by the caller
@@ -128,9 +130,9 @@ def table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[st
             widths[i] -= min(widths[i] - 12, -room * (widths[i] - 12) / give)
     for c, ((title, _), w) in enumerate(zip(heads, widths)):
         ws.set_column(c, c, round(w, 1))
-        ws.write_string(0, c, title, fmt["head"])
-    ws.set_row(0, row_height([(t, w, 10, True) for (t, _), w in zip(heads, widths)]))
-    for r, row in enumerate(rows, 1):
+        ws.write_string(top, c, title, fmt["head"])
+    ws.set_row(top, row_height([(t, w, 10, True) for (t, _), w in zip(heads, widths)]))
+    for r, row in enumerate(rows, top + 1):
         # Row heights are not grown for wrapped text by every program: set them from the text.
         h = row_height([(v, w, SIZES.get(f, 10)) for v, w, f in zip(row, widths, fmts) if isinstance(v, str)])
         if h > 15:
@@ -142,9 +144,9 @@ def table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[st
                 ws.write_string(r, c, v, fmt[f])
             else:
                 ws.write(r, c, v, fmt[f])
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), len(heads) - 1)
-    ws.repeat_rows(0)
+    ws.freeze_panes(top + 1, 0)
+    ws.autofilter(top, 0, top + max(len(rows), 1), len(heads) - 1)
+    ws.repeat_rows(top)
     page_setup(ws, landscape)
 
 

@@ -120,3 +120,17 @@ def status_rule(q: Questionnaire) -> str:
         text += (f". Waar een vraag {nvt} niet toestaat, telt dat antwoord als ongeldig: niet beantwoord, "
                  "en een fout in de meldingen")
     return text + "."
+
+
+# Several invullers, one measurement (combine.py): the rule, said once for every writer.
+COMBINE_RULE = (
+    "Werkboeken van één gemeente met dezelfde datum en een verschillende invuller ('Ingevuld door') vormen "
+    "samen één meting. Per vraag telt het voorzichtigste antwoord: de laagste waarde (ja 1, deels ½, nee 0, of "
+    "de waarden van de eigen schaal). Weet niet telt als 0 en wint dus van elk antwoord boven 0; een echt "
+    "antwoord met waarde 0 (nee) wint van weet niet. N.v.t. alleen als alle invullers die de vraag "
+    "beantwoordden n.v.t. zeggen; een n.v.t. naast een echt antwoord telt niet mee. Laat een invuller een vraag "
+    "leeg, dan telt het antwoord van de anderen. Daarna geldt de n.v.t.-regel van de vraag zoals altijd. De "
+    "toelichtingen van alle invullers blijven staan, elk met de naam ervoor; de onderbouwing is de stevigste "
+    "(document, dan gesprek, dan inschatting) van wie het genomen antwoord gaf, met diens bewijs. Geven de "
+    "invullers een andere ambitie, dan geldt de laagste (met een melding). Elke vraag waarop ze verschillen, "
+    "staat op het blad Verschillen tussen invullers.")

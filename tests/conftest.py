@@ -314,14 +314,29 @@ def menu(tmp_path):
     return qmod.load(p)
 
 
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """The command line as a user types it, in a folder of its own (click's CliRunner)."""
+    from click.testing import CliRunner
+
+    from piramide.cli import main
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return invoke
+
+
 @pytest.fixture(scope="session")
 def default_q():
     return qmod.load()
 
 
-def meta(gemeente="Teststad", datum=dt.date(2026, 3, 15), ambitie=None) -> Measurement:
+def meta(gemeente="Teststad", datum=dt.date(2026, 3, 15), ambitie=None, ingevuld_door="Tester",
+         geraadpleegd="") -> Measurement:
     return Measurement(gemeente=gemeente, regio="RIEC Test", datum=datum, soort="0-meting",
-                       ingevuld_door="Tester", ambitie=ambitie or {})
+                       ingevuld_door=ingevuld_door, geraadpleegd=geraadpleegd, ambitie=ambitie or {})
 
 
 def filled(q, path: Path, answers: dict, remarks: dict | None = None, **kw) -> Path:

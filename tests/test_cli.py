@@ -15,14 +15,6 @@ from piramide import __version__
 from piramide.cli import main
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-    return invoke
 
 
 def test_help_lists_the_commands_and_version(run):

@@ -9,11 +9,9 @@ import datetime as dt
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from conftest import CUSTOM, MENU, SMALL, all_answers, filled
 from piramide import questionnaire as qmod
-from piramide.cli import main
 from piramide.definition_toml import string, to_toml
 from piramide.definition_workbook import Todo, write_definition
 
@@ -273,14 +271,6 @@ def test_todo_cells_are_marked_and_left_empty(tmp_path):
 
 # --- the command line ---------------------------------------------------------------------
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-    return invoke
 
 
 def test_cli_export_check_template_and_score(run, tmp_path):

@@ -18,11 +18,8 @@ The RIEC's workbook of these tests ("Piramide 2021", one sheet):
 import datetime as dt
 
 import openpyxl
-import pytest
-from click.testing import CliRunner
 
 from piramide import questionnaire as Q
-from piramide.cli import main
 from piramide.history import build_trends
 from piramide.infer import infer
 from piramide.reader import read
@@ -50,11 +47,6 @@ def riec_workbook(path, answers=("Ja", "Deels", "Nee", "Ja")):
     return path
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_the_draft_takes_questions_numbers_pillars_and_answer_labels(tmp_path):

@@ -80,8 +80,10 @@ def test_same_file_twice_counts_once(three, small):
 
 
 def test_same_date_twice_keeps_both_and_says_which_is_latest(tmp_path, small):
-    a = filled(small, tmp_path / "a.xlsx", all_answers(small), datum=D1)
-    b = filled(small, tmp_path / "b.xlsx", all_answers(small) | {"A-01": "nee"}, datum=D1)
+    """Without 'Ingevuld door' (one person twice is a fout, different invullers combine:
+    test_combine.py)."""
+    a = filled(small, tmp_path / "a.xlsx", all_answers(small), datum=D1, ingevuld_door="")
+    b = filled(small, tmp_path / "b.xlsx", all_answers(small) | {"A-01": "nee"}, datum=D1, ingevuld_door="")
     for order in ([a, b], [b, a]):
         (t,) = piramide.trend(order, [small])
         assert len(t.results) == 2 and t.latest.measurement.source.endswith("b.xlsx")

@@ -1,0 +1,140 @@
+"""Speed is measured in benchmarks/bench.py, never here. These tests bound the WORK of the fast
+path instead: what one score imports and parses, and that the shortcuts taken for speed
+(the fast scan of a sheet, formulas found in the sheet's XML) say exactly what the careful
+way says."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from piramide import parts
+from piramide import questionnaire as qmod
+from piramide import reader
+from piramide.template import write_template
+
+from conftest import all_answers, filled, meta
+from test_hostile import set_cell_xml
+
+HEAVY = ("pandas", "openpyxl", "numpy")
+
+RUNNER = """
+import json, sys
+from piramide.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+from piramide import questionnaire
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "parsed": len(questionnaire._LOADED)}))
+"""
+
+
+def run_score(tmp_path, *args) -> dict:
+    """`piramide score` in a fresh interpreter; what it imported and how many definitions it parsed."""
+    out = subprocess.run([sys.executable, "-c", RUNNER, "score", *map(str, args), "-o", str(tmp_path / "uit"),
+                          "--vervang"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert out.stdout.strip(), out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def heavy(modules: list[str]) -> list[str]:
+    return [m for m in modules if m.split(".")[0] in HEAVY]
+
+
+def test_one_score_imports_no_pandas_openpyxl_or_numpy_and_parses_one_definition(tmp_path, default_q):
+    path = filled(default_q, tmp_path / "gemeente.xlsx", all_answers(default_q))
+    got = run_score(tmp_path, path)
+    assert got["code"] in (0, None)
+    assert heavy(got["modules"]) == []
+    assert "xlsxwriter" in got["modules"] and "python_calamine" in got["modules"]   # the runner did the work
+    assert got["parsed"] == 1          # the built-in 1.0 and veilige-publieke-taak are not parsed
+
+
+def test_empty_answers_and_an_uncalculated_formula_still_need_no_openpyxl(tmp_path, default_q):
+    answers = all_answers(default_q)
+    first, second = default_q.questions[0].id, default_q.questions[1].id
+    answers[first] = None
+    src = filled(default_q, tmp_path / "leeg.xlsx", answers)
+    m = reader.read(src, default_q)
+    cell = m.answers[second].cell
+    path = set_cell_xml(src, tmp_path / "formule.xlsx", m.answers[second].sheet, cell, b'<c r="@@"><f>1+1</f></c>')
+    got = run_score(tmp_path, path)
+    assert heavy(got["modules"]) == []
+    m = reader.read(path, default_q)
+    codes = {f.code: f.cell for f in m.findings}
+    assert codes["antwoord_formule_zonder_waarde"] == cell
+    assert codes["antwoord_leeg"] == m.answers[first].cell
+
+
+def test_a_workbook_of_version_1_parses_that_version_only_when_it_is_read(tmp_path):
+    old = qmod.load("piramide-fitte-gemeenten-1.0")
+    m = meta()
+    path = write_template(old, tmp_path / "nul.xlsx", filled=m)
+    got = run_score(tmp_path, path)
+    assert got["parsed"] == 2 and heavy(got["modules"]) == []     # the default (main) and 1.0
+
+
+def test_candidates_load_lazily_and_choose_by_id_and_version():
+    c = qmod.candidates()
+    assert c.keys()[0] == (c[0].id, c[0].version) and len(c._loaded) == 0
+    old = c.choose("piramide-fitte-gemeenten", "1.0")
+    assert old.version == "1.0" and c.index(old) == 1 and list(c._loaded) == [1]
+    assert c.choose("iets-anders", "9") is c[0]
+    with pytest.raises(ValueError):                              # by identity, and nothing is loaded to find it
+        c.index(qmod.load("veilige-publieke-taak"))
+    assert [(q.id, q.version) for q in c] == c.keys()           # what the heads say is what loads
+
+
+@pytest.mark.parametrize("ref,fits", [("A1", True), ("BH9999", True), ("BI1", False), ("A10000", False),
+                                      ("AZ5", True), ("XFD1048576", False), ("ZZ1", False)])
+def test_fast_scan_agrees_with_the_careful_scan(ref, fits):
+    sheet = b'<worksheet><sheetData><row r="1">%s<c r="%s"><v>1</v></c></row></sheetData></worksheet>'
+    assert parts.scan(sheet % (b'<c r="A1" t="s"><v>0</v></c>', ref.encode())).fits is fits
+    # an error value sends the scan down the careful loop, which decides the same
+    careful = parts.scan(sheet % (b'<c r="A1" t="e"><v>#N/A</v></c>', ref.encode()))
+    assert careful.fits is fits and (not fits or careful.errors == {(0, 0): "#N/A"})
+
+
+@pytest.mark.parametrize("cell,formula", [
+    (b'<c r="@@"><f>1+1</f></c>', True),
+    (b'<c r="@@"><f/></c>', True),
+    (b'<c r="@@" t="str"><f>IF(1,"","")</f><v></v></c>', True),
+    (b'<c r="@@"><f t="shared" si="7"/></c>', True),
+    (b'<c r="@@"><f t="array" ref="@@">1+1</f></c>', False),     # openpyxl gives an object, not text
+    (b'<c r="@@"/>', False),
+    (b'<c r="@@" t="s"></c>', False),
+])
+def test_formulas_found_in_the_xml_are_the_ones_openpyxl_finds(tmp_path, small, cell, formula):
+    src = filled(small, tmp_path / "f.xlsx", all_answers(small))
+    a = reader.read(src, small).answers["A-03"]
+    path = set_cell_xml(src, tmp_path / "g.xlsx", a.sheet, a.cell, cell)
+    data = path.read_bytes()
+    r, c = _rc(a.cell)
+    cells = [(a.sheet, r, c)]
+    pkg = reader.package(data)
+    by_xml = reader._formula_cells(data, str(path), cells, pkg)
+    by_openpyxl = reader._formula_cells(data, str(path), cells, None)
+    assert by_xml == by_openpyxl == ({(a.sheet, r, c)} if formula else set())
+
+
+def _rc(ref: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters):]) - 1, col - 1
+
+
+def test_a_cell_without_its_reference_leaves_formulas_to_openpyxl():
+    xml = b'<worksheet><sheetData><row r="1"><c><f>1+1</f></c></row></sheetData></worksheet>'
+    assert parts.formula_cells(xml, {(0, 0)}) is None
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("x", b"")
+    assert reader._formula_cells_xml(buf.getvalue(), [("Blad", 0, 0)], parts.Package([])) is None
