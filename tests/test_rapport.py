@@ -348,7 +348,8 @@ def test_the_report_path_imports_matplotlib_only_when_asked(tmp_path, example):
             f"r = CliRunner().invoke(main, ['score', {str(example['src'][1])!r}, '-o', {str(tmp_path / 'd.xlsx')!r}]); "
             "assert r.exit_code == 0, r.output; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'docxtpl', 'docx', 'jinja2')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=tmp_path)           # the installed piramide, not the checkout's folder
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
 
