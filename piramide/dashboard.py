@@ -96,9 +96,9 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
     ws.merge_range(1, 0, 1, n_cols - 1, sub, fmt["wrap"])
     ws.set_row(1, row_height([(sub, across(n_cols), 10)]))
     if trend is not None:
-        ws.merge_range(2, 0, 2, n_cols - 1, f"Tussen haakjes: de fase bij de vorige meting ({trend.labels()[-2]}) "
-                       f"\u2192 nu, en het verschil in score. Zie het blad Trend voor alle {len(trend.results)} metingen.",
-                       fmt["small"])
+        ws.merge_range(2, 0, 2, n_cols - 1, f"Onder elke pijler: de fase bij de vorige meting ({trend.labels()[-2]}) "
+                       f"\u2192 nu, en tussen haakjes het verschil in score. Zie het blad Trend voor alle "
+                       f"{len(trend.results)} metingen.", fmt["small"])
     top_row = 3
     bricks: dict[int, float] = {}
     info: dict[int, float] = {}
@@ -122,14 +122,17 @@ def _dashboard(wb, ws, fmt, r: Result, trend=None):
         base = top_row + n_ph
         ws.merge_range(base, c0, base, c0 + width - 1, pr.pillar.name, fmt["pname"])
         phase_txt = f"Fase {pr.phase}: {pr.phase_name}" if pr.phase else "Nog geen fase"
+        change = ""             # the phase change since the previous measurement, on the line below
         if not pr.judgeable:
             phase_txt = "Niet te beoordelen"
         elif trend is not None:
             was = next((p for p in trend.previous.pillars if p.pillar.id == pr.pillar.id), None)
             if was is not None and was.judgeable:
-                phase_txt += f" ({was.phase} \u2192 {pr.phase})" if was.phase != pr.phase else " (gelijk)"
+                change = (f"Fase {was.phase}\u00a0\u2192\u00a0{pr.phase} · " if was.phase != pr.phase
+                          else "Fase gelijk · ")
         ws.merge_range(base + 1, c0, base + 1, c0 + width - 1, phase_txt, fmt["pphase"])
-        score = f"Score {round_pct(pr.score)}%" if pr.score is not None else "Score n.v.t."
+        score = change + (f"score {round_pct(pr.score)}%" if pr.score is not None else "score n.v.t.")
+        score = score[:1].upper() + score[1:]
         if trend is not None:
             before = next((p for p in trend.previous.pillars if p.pillar.id == pr.pillar.id), None)
             if before is not None and before.score is not None and pr.score is not None:

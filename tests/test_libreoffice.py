@@ -246,7 +246,7 @@ def test_trend_dashboard_renders_without_errors(tmp_path, default_q):
     # page 1: the phase change since the previous measurement and every first step, not cut
     one = " ".join(pages[0].split())
     assert "Eerste stappen" in one          # the phase changes (the layout splits them over lines)
-    assert "Vastgelegd (1 \u2192" in one and "Aanwezig (0 \u2192" in one and "(2 \u2192" in one
+    assert "Fase 1 \u2192 2 · score" in one and "Fase 0 \u2192 1" in one and "Fase 2 \u2192 3" in one
     for n, step in enumerate(t.latest.first_steps, 1):
         assert f"{n}. {step.indicator.indicator.name} ({step.indicator.indicator.id}, fase" in one
     last = t.latest.first_steps[-1].indicator.indicator.first_step.split()[-1]
