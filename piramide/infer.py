@@ -35,6 +35,7 @@ KNOWN = {"ja": (VALUE, 1.0), "deels": (VALUE, 0.5), "gedeeltelijk": (VALUE, 0.5)
          "weet niet": (UNKNOWN, None), "onbekend": (UNKNOWN, None)}
 DEFAULT_LABELS = ["ja", "deels", "nee", "n.v.t.", "weet niet"]
 MAX_TYPED_LABELS = 8          # more distinct answers typed than this: free text, not a scale
+DROPDOWN_CELLS = 200_000      # above this many cells, dropdowns are not looked for (see _labels)
 
 
 @dataclass
@@ -154,7 +155,10 @@ def _labels(mark_labels: list[str], data: bytes, book, answer_cells) -> tuple[li
     the distinct values typed there (a handful), else the default scale."""
     if mark_labels:
         return list(dict.fromkeys(" ".join(x.split()) for x in mark_labels)), "kolommen"
-    dropdown = _dropdown(data, answer_cells)
+    # The dropdowns need openpyxl's full model of the workbook: only for a workbook of a
+    # questionnaire's size, never for one built to exhaust memory.
+    cells = sum(len(row) for rows in book.sheets.values() for row in rows)
+    dropdown = _dropdown(data, answer_cells) if cells <= DROPDOWN_CELLS else []
     if dropdown:
         return dropdown, "keuzelijst"
     typed: dict[str, str] = {}

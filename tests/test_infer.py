@@ -167,3 +167,23 @@ def test_old_measurements_in_a_riec_workbook_trend_with_our_template(run, tmp_pa
     r = run("score", "-q", "definitie.xlsx", "piramide-2021.xlsx", "oudstad-2022.xlsx", "-o", "uit")
     assert r.exit_code == 0, r.output
     assert "2 metingen" in r.output and (tmp_path / "uit" / "oudstad-dashboard-2022-03-15.xlsx").exists()
+
+
+def test_dropdowns_are_only_looked_for_in_a_workbook_of_questionnaire_size(tmp_path, monkeypatch):
+    """openpyxl's full model of a huge workbook costs memory: above the bound the typed
+    answers decide, and the draft is still made."""
+    import piramide.infer as I
+    from openpyxl.worksheet.datavalidation import DataValidation
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Vraag", "Antwoord"])
+    ws.append(["Is er een Bibob-beleidslijn?", "Voldoende"])
+    ws.append(["Is er een 13b-beleidsregel?", "Onvoldoende"])
+    dv = DataValidation(type="list", formula1='"Voldoende,Onvoldoende,Matig"')
+    ws.add_data_validation(dv)
+    dv.add("B2:B20")
+    wb.save(tmp_path / "w.xlsx")
+    assert infer(tmp_path / "w.xlsx").labels_from == "keuzelijst"
+    monkeypatch.setattr(I, "DROPDOWN_CELLS", 3)
+    d = infer(tmp_path / "w.xlsx")
+    assert d.labels_from == "ingevuld" and [o.label for o in d.questionnaire.scales[0].options] == ["Onvoldoende", "Voldoende"]
