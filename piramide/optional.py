@@ -34,6 +34,13 @@ def matplotlib() -> ModuleType:
     return mpl
 
 
+def rapport() -> None:
+    """Both of the report's dependencies, before any work: the message names the extra, never
+    a traceback from deep inside a picture."""
+    matplotlib()
+    docxtpl()
+
+
 def docxtpl() -> ModuleType:
     """docxtpl (Jinja2 in Word), for the report's template."""
     try:

@@ -436,6 +436,8 @@ def read_template(path: str | Path) -> bytes:
 def build(trend: Trend, template: bytes | None = None, label: str = "het sjabloon",
           today: dt.date | None = None) -> bytes:
     """The report of one gemeente as .docx bytes."""
+    from .optional import rapport
+    rapport()
     data = context(trend, today)
     r = trend.latest
     pictures: Pictures = {
@@ -447,6 +449,8 @@ def build(trend: Trend, template: bytes | None = None, label: str = "het sjabloo
 
 def build_region(ov: Overview, template: bytes | None = None, label: str = "het sjabloon",
                  today: dt.date | None = None) -> bytes:
+    from .optional import rapport
+    rapport()
     data = region_context(ov, today)
     pictures: Pictures = {"verdeling_grafiek": (charts.distribution(ov), 16.0), "heatmap": (charts.heatmap(ov), 16.0)}
     return render(template if template is not None else builtin_template(BUILTIN_REGIO), data, pictures, label,

@@ -311,8 +311,11 @@ def test_pdf_without_libreoffice_says_how_and_keeps_the_docx(tmp_path, example, 
     assert out.exists() and not out.with_suffix(".pdf").exists()
 
 
-def test_without_the_rapport_extra_the_message_names_it(tmp_path, example, monkeypatch):
-    monkeypatch.setitem(sys.modules, "docxtpl", None)
+@pytest.mark.parametrize("missing", ["docxtpl", "matplotlib"])
+def test_without_the_rapport_extra_the_message_names_it(tmp_path, example, monkeypatch, missing):
+    # as on a machine without it: the package and every submodule an earlier test imported
+    for name in [m for m in sys.modules if m == missing or m.startswith(missing + ".")] + [missing]:
+        monkeypatch.setitem(sys.modules, name, None)
     r = cli(*example["src"], "-o", tmp_path / "r.docx", "--stil")
     assert r.exit_code == 1 and "pip install 'piramide[rapport]'" in r.output and "Traceback" not in r.output
 
