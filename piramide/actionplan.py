@@ -257,13 +257,10 @@ def _open(path: Path, data: bytes | None):
 
     import openpyxl
 
-    from .gate import check_bytes, read_checked
+    from .gate import gated
     from .reader import own_output
     try:
-        if data is None:
-            data = read_checked(path)
-        else:
-            check_bytes(data, path)
+        data = gated(path, data)
     except InputError as exc:
         raise ActionPlanError(exc.finding) from None
     kind = own_output(data)

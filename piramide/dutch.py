@@ -37,10 +37,14 @@ def decimal(x: float | None, places: int = 1, missing: str = "–") -> str:
     return missing if x is None else f"{x:.{places}f}".replace(".", ",")
 
 
+def signed(n: int) -> str:
+    """+8, −3 (a real minus sign), ±0."""
+    return f"{'+' if n > 0 else ('±' if n == 0 else chr(0x2212))}{abs(n)}"
+
+
 def points(n: int) -> str:
     """+8 procentpunt, −3 procentpunt, ±0 procentpunt."""
-    sign = "+" if n > 0 else ("±" if n == 0 else "\u2212")
-    return f"{sign}{abs(n)}{NBSP}procentpunt"
+    return f"{signed(n)}{NBSP}procentpunt"
 
 
 def and_list(words: list[str]) -> str:

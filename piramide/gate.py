@@ -43,6 +43,15 @@ def read_checked(path: str | Path) -> bytes:
     return data
 
 
+def gated(path: str | Path, data: bytes | None = None) -> bytes:
+    """The workbook's bytes through the gate: read from `path`, or `data` already read (the
+    path then names it in messages)."""
+    if data is None:
+        return read_checked(path)
+    check_bytes(data, Path(path))
+    return data
+
+
 MAX_DOCUMENT = 20 * 1024 * 1024       # a Word template with a logo is far smaller
 
 

@@ -23,9 +23,8 @@ from pathlib import Path
 from . import layout
 from .answers import cell_text
 from .definition_workbook import Todo
-from .errors import InputError, ReadError
+from .errors import ReadError
 from .findings import Finding, finding
-from .gate import read_checked
 from .model import NVT, UNKNOWN, VALUE, Indicator, Option, Phase, Pillar, Question, Questionnaire, Scale
 
 SCALE_ID = "antwoorden"
@@ -62,18 +61,10 @@ class Draft:
 def infer(path: str | Path) -> Draft:
     """Draft a definition from the workbook at `path`; raises ReadError with a Dutch finding
     when it cannot be read or holds no recognisable question table."""
-    from .reader import load_book, own_output, package
+    from .reader import gated_book
     path = Path(path)
     fname = str(path)
-    try:
-        data = read_checked(path)
-    except InputError as exc:
-        raise ReadError(exc.finding) from None
-    pkg = package(data)
-    own = own_output(data, pkg)
-    if own:
-        raise ReadError(finding("infer_eigen_uitvoer", file=fname, soort=own))
-    book = load_book(data, fname, pkg=pkg)
+    data, _, book = gated_book(path, own="infer_eigen_uitvoer")
     words = dict(layout.DEFAULT_ANSWER_LABELS)
     visible = [(t, rows) for t, rows in book.sheets.items() if t not in book.hidden]
     found = [(t, rows, layout.tables_of(t, rows, words)) for t, rows in visible]

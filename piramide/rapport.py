@@ -56,14 +56,20 @@ def _phase_text(pr: PillarResult) -> str:
     return f"fase {pr.phase} ({pr.phase_name})" if pr.phase else "nog geen fase"
 
 
+def _score_change(before: PillarResult, after: PillarResult) -> int | None:
+    """The change in whole points, as the scores are shown; None when one cannot be judged."""
+    if before.score is None or after.score is None:
+        return None
+    return round_pct(after.score) - round_pct(before.score)
+
+
 def _change(before: PillarResult | None, after: PillarResult) -> str:
     """'fase 1 → 2, score +8 procentpunt'; '' when there is nothing to compare."""
     if before is None:
         return ""
     phase = f"fase {before.phase} \u2192 {after.phase}" if before.phase != after.phase else f"fase {after.phase} gelijk"
-    if before.score is None or after.score is None:
-        return phase
-    return f"{phase}, score {dutch.points(round_pct(after.score) - round_pct(before.score))}"
+    d = _score_change(before, after)
+    return phase if d is None else f"{phase}, score {dutch.points(d)}"
 
 
 def _short_change(before: PillarResult | None, after: PillarResult) -> str:
@@ -71,10 +77,8 @@ def _short_change(before: PillarResult | None, after: PillarResult) -> str:
     if before is None:
         return "–"
     phase = f"{before.phase} \u2192 {after.phase}" if before.phase != after.phase else f"{after.phase}, gelijk"
-    if before.score is None or after.score is None:
-        return phase
-    d = round_pct(after.score) - round_pct(before.score)
-    return f"{phase} (score {'+' if d > 0 else '±' if d == 0 else chr(0x2212)}{abs(d)})"
+    d = _score_change(before, after)
+    return phase if d is None else f"{phase} (score {dutch.signed(d)})"
 
 
 def _gap(pr: PillarResult) -> str:

@@ -27,7 +27,7 @@ from . import layout, parts
 from .answers import cell_text, normalize
 from .findings import finding, fragment
 from .errors import InputError, ReadError
-from .gate import check_bytes, read_checked
+from .gate import gated
 from .measurement import EMPTY, INVALID, Answer, Measurement
 from .model import NVT, UNKNOWN, Question, Questionnaire
 from .output import OUTPUT_MARK
@@ -276,18 +276,7 @@ def read_with(path: str | Path, candidates: Sequence[Questionnaire], data: bytes
     (the first candidate otherwise): a 0-meting on version 1 stays readable after version 2."""
     path = Path(path)
     fname = str(path)
-    try:
-        if data is None:
-            data = read_checked(path)
-        else:
-            check_bytes(data, path)
-    except InputError as exc:
-        raise ReadError(exc.finding) from None
-    pkg = package(data)
-    own = own_output(data, pkg)
-    if own:
-        raise ReadError(finding("eigen_uitvoer", file=fname, soort=own))
-    book = load_book(data, fname, engine=engine, pkg=pkg)
+    data, pkg, book = gated_book(path, data, engine)
     info = _info(book.sheets)
     questionnaire = _choose(info, candidates)
     m = Measurement(source=fname, sha256=hashlib.sha256(data).hexdigest())
@@ -308,6 +297,21 @@ def read_with(path: str | Path, candidates: Sequence[Questionnaire], data: bytes
         else:
             _add(m, "meta_ontbreekt", title, cell_ref(r, c), veld=veld)
     return m, questionnaire
+
+
+def gated_book(path: Path, data: bytes | None = None, engine: str = "auto",
+               own: str = "eigen_uitvoer") -> tuple[bytes, parts.Package | None, Book]:
+    """A workbook through the gate, refused with the finding `own` when it is one of
+    piramide's own outputs, and read once: for a measurement and for `questionnaire infer`."""
+    try:
+        data = gated(path, data)
+    except InputError as exc:
+        raise ReadError(exc.finding) from None
+    pkg = package(data)
+    kind = own_output(data, pkg)
+    if kind:
+        raise ReadError(finding(own, file=str(path), soort=kind))
+    return data, pkg, load_book(data, str(path), engine=engine, pkg=pkg)
 
 
 def _info(sheets) -> tuple[str, dict[str, tuple[str, str]]]:
