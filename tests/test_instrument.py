@@ -195,3 +195,19 @@ def test_dashboard_shows_the_share_on_documents_and_the_full_handvat(menu, tmp_p
     assert ("Kies er twee.\nEerste stap: Bespreek het menu.\nEigenaar: OOV\nKleine gemeente: Samen met de buren.\n"
             "Gebruik: Handreiking X") in plan2
     assert "K-2" not in " ".join(plan2)                              # above the open foundation K-1: not yet
+
+
+def test_a_pillar_is_up_or_down_never_both(small):
+    """Small pillar A: first A-02 nee (phase 0, score 5/6 = 83 %), then A-04..A-06 nee (A-1 and
+    A-2a met, A-2b not: phase 1, score 3/6 = 50 %). The phase rose while the score fell: the
+    phase decides, so A is up only."""
+    import datetime as dt
+
+    from piramide.history import build_trends
+    first, later = measure(small, {"A-02": "nee"}), measure(small, {"A-04": "nee", "A-05": "nee", "A-06": "nee"})
+    first.datum, later.datum = dt.date(2025, 3, 1), dt.date(2026, 3, 1)
+    first.sha256, later.sha256 = "1" * 64, "2" * 64          # two files, not one counted twice
+    (t,) = build_trends([score(first, small), score(later, small)])
+    mv = t.movers()
+    assert [(d[2], d[1], d[0]) for d in mv["pillars_up"]] == [("A", 1, -33)]
+    assert "A" not in {d[2] for d in mv["pillars_down"]}
