@@ -121,6 +121,41 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "meta_soort_ongeldig": (WAARSCHUWING, "soort meting '{waarde}' is onbekend; kies 0-meting of vervolgmeting."),
     "versie_anders": (WAARSCHUWING, "het werkboek is gemaakt met {werkboek}, maar de geladen vragenlijst is {geladen}. Gebruik --vragenlijst (-q) met de juiste versie."),
     "vragenlijst_anders": (FOUT, "het werkboek is gemaakt met vragenlijst '{werkboek}', niet met '{geladen}'. Gebruik --vragenlijst (-q) met de juiste vragenlijst."),
+    # --- staff surveys (enquête) -------------------------------------------------------------
+    "enq_def_bestaat_niet": (FOUT, "deze enquête bestaat niet: geen bestand met die naam en geen ingebouwde enquête. "
+                                   "Geef een pad naar een .toml-bestand of een ingebouwde naam: {namen}."),
+    "enq_def_geen_enquete": (FOUT, "dit is geen enquête-definitie: 'soort' is {soort}, niet \"enquete\". Zet soort = \"enquete\" "
+                                   "bovenaan, of gebruik een piramide-definitie met -q."),
+    "enq_def_minimum": (FOUT, "minimum_groep '{waarde}' mag niet lager zijn dan {minimum}: kleinere groepen maken "
+                              "respondenten herkenbaar. Geef een heel getal van {minimum} of meer."),
+    "enq_def_soort_vraag": (FOUT, "vraag '{id}' heeft soort '{soort}'; kies een van: {keuzes}."),
+    "enq_def_open_schaal": (WAARSCHUWING, "vraag '{id}' is een open vraag en heeft geen schaal nodig; de schaal wordt genegeerd."),
+    "enq_def_onbekend_thema": (FOUT, "'{id}' noemt thema '{thema}', dat niet bij [[themas]] staat{suggestie}. Kies een van: {keuzes}."),
+    "enq_def_indicator_vraag": (FOUT, "indicator '{id}' noemt vraag '{vraag}', maar dat is geen keuzevraag van deze enquête{suggestie}. "
+                                      "Geef het id van een vraag met soort keuze."),
+    "enq_def_indicator_antwoord": (FOUT, "indicator '{id}' telt antwoord '{antwoord}', dat niet (als meetellend antwoord) in de "
+                                         "schaal van de vraag staat. Kies uit: {keuzes}."),
+    "enq_def_norm": (FOUT, "indicator '{id}' heeft precies één norm nodig: 'minimaal' of 'maximaal' (een percentage). Vul er één in."),
+    "enq_geen_vragen": (FOUT, "in deze export is geen enkele vraag van {enquete} gevonden als kolomkop. Gevonden kolommen: "
+                              "{kolommen}. Is dit de export van deze enquête? Kies anders de juiste definitie met --definitie."),
+    "enq_vraag_ontbreekt": (WAARSCHUWING, "de vraag '{vraag}' ({id}) staat niet als kolom in de export; ze en haar indicatoren "
+                                          "tellen als niet gevraagd."),
+    "enq_kolom_lijkt_op": (WAARSCHUWING, "de kolom '{kolom}' lijkt op vraag {id} ('{vraag}'), maar is niet dezelfde tekst; ze wordt "
+                                         "niet gelezen. Is het dezelfde vraag, zet de kolomkop dan als synoniem bij de vraag."),
+    "enq_kolom_dubbel": (FOUT, "vraag {id} staat in twee kolommen ({kolommen}). Verwijder een van beide uit een kopie van de export."),
+    "enq_antwoord_onbekend": (FOUT, "'{waarde}' is geen antwoord op vraag {id}; kies {keuzes}. Het komt {aantal} keer voor in "
+                                    "deze kolom. Voeg het als synoniem toe aan de schaal in de definitie, of verbeter een kopie van de export."),
+    "enq_geen_respondenten": (FOUT, "de export bevat geen enkele ingevulde rij onder de kopregel. Exporteer de antwoorden opnieuw."),
+    "enq_foutwaarde": (FOUT, "de cel bevat de foutwaarde {waarde} in plaats van een antwoord op vraag {id}. Verbeter een kopie van de export."),
+    "enq_csv_onleesbaar": (FOUT, "dit CSV-bestand is niet te lezen: {detail}. Exporteer opnieuw als CSV (UTF-8) of als Excel-bestand."),
+    "enq_geen_export": (FOUT, "dit is geen enquête-export: {detail}. Geef de export van het enquêteprogramma als .xlsx of .csv."),
+    "enq_gemeenten_meerdere": (FOUT, "de export bevat antwoorden van meer dan één gemeente ({gemeenten}). Kies er één met "
+                                     "--gemeente, of vergelijk ze met piramide region --enquete."),
+    "enq_gemeente_onbekend": (FOUT, "gemeente '{gemeente}' komt niet voor in de kolom Gemeente van de export; wel: {gemeenten}."),
+    "enq_te_veel_rijen": (FOUT, "de export heeft meer dan {aantal} rijen; dat is geen enquête van één organisatie. Splits de export."),
+    "enq_minimum_lager": (FOUT, "de kleinste groep kan niet kleiner dan {minimum} respondenten: kleinere groepen maken mensen herkenbaar."),
+    "enq_weinig_respondenten": (WAARSCHUWING, "de enquête heeft {aantal} respondenten, minder dan {minimum}: er worden geen cijfers "
+                                              "getoond, alleen het aantal."),
     "pijler_niet_te_beoordelen": (WAARSCHUWING, "alle vragen van pijler {pijler} zijn n.v.t.; deze pijler is niet te beoordelen."),
 }
 
