@@ -34,7 +34,7 @@ _KEYS = {
     "indicatoren": {"id", "pijler", "fase", "naam", "thema", "betekenis", "handvat", "eerste_stap", "eigenaar",
                     "klein", "producten", "minimaal", "vervangt"},
     "vragen": {"id", "indicator", "vraag", "hulp", "ja_als", "deels_als", "nvt_als", "schaal", "bron", "sectie",
-               "vervangt"},
+               "vervangt", "enquete"},
     "bronnen": {"id", "titel", "kort", "jaar", "adres"},
     "begrippen": {"term", "uitleg", "bron"},
 }
@@ -649,7 +649,8 @@ class _Validator:
             if (deels_when or nvt_when) and not ja_when:
                 self.add("def_veld_ontbreekt", at("ja_als"), waar=where, veld="ja_als")
             out.append(Question(qid, str(ind), self.text(item, "vraag", where, at), opt("hulp"), str(scale),
-                                bron, opt("sectie"), self.id_list(item, where, at), ja_when, deels_when, nvt_when))
+                                bron, opt("sectie"), self.id_list(item, where, at), ja_when, deels_when, nvt_when,
+                                opt("enquete")))
         self.dupes([q.id for q in out], "vraag", "vragen")
         return out
 
