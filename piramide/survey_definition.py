@@ -24,7 +24,7 @@ from pathlib import Path
 from .errors import QuestionnaireError
 from .findings import Finding, finding, has_errors
 from .questionnaire import TomlPlaces, _close, _toml_dutch, _Validator
-from .survey import GROEP, KEUZE, KINDS, MIN_GROUP, OPEN, Choice, Survey, SurveyIndicator, SurveyQuestion, SurveyScale, Theme
+from .survey import KEUZE, KINDS, MIN_GROUP, OPEN, Choice, Survey, SurveyIndicator, SurveyQuestion, SurveyScale, Theme
 
 DEFAULT = "medewerkersenquete"
 KIND = "enquete"

@@ -97,7 +97,7 @@ def _csv_rows(raw: bytes, fname: str) -> list[tuple]:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
     rows: list[tuple] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         for row in reader:
             if len(rows) > MAX_ROWS:
@@ -105,7 +105,7 @@ def _csv_rows(raw: bytes, fname: str) -> list[tuple]:
             rows.append(tuple(v if v != "" else None for v in row[:MAX_COLUMNS]))
     except csv.Error as exc:
         raise ReadError(finding("enq_csv_onleesbaar", file=fname, line=reader.line_num,
-                                detail="een veld tussen aanhalingstekens is niet afgesloten" if "EOF" in str(exc)
+                                detail="een veld tussen aanhalingstekens is niet afgesloten" if "end of data" in str(exc) or "EOF" in str(exc)
                                 else "de opmaak klopt hier niet")) from None
     return rows
 
