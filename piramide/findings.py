@@ -35,6 +35,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "def_pijler_fasen": (FOUT, "pijler '{pijler}' beschrijft {gevonden} fasen in 'fasen', maar de definitie heeft er {fasen}. Geef één beschrijving per fase, de laagste eerst."),
     "def_minimaal": (FOUT, "indicator '{id}' vraagt minimaal {minimaal} keer ja, maar heeft maar {vragen} vragen. Verlaag 'minimaal' of voeg vragen toe."),
     "def_onbekende_bron": (FOUT, "vraag '{id}' noemt bron '{bron}', die niet bij [[bronnen]] staat{suggestie}. Voeg de bron toe of verbeter de verwijzing."),
+    "def_is_enquete": (FOUT, "dit is een enquête-definitie (soort = \"enquete\"), geen piramide. Controleer haar met "
+                             "'piramide enquete controleer' en gebruik haar met 'piramide enquete' of --enquete-definitie."),
     "def_leeg": (FOUT, "de definitie bevat geen {soort}. Voeg ze toe."),
     # --- a definition authored in Excel (a definition workbook) ------------------------------
     "defx_blad_ontbreekt": (FOUT, "het blad '{blad}' ontbreekt{suggestie}. Voeg het toe met de kolommen {kolommen} in "

@@ -238,6 +238,8 @@ def check(name_or_path: str | Path | Traversable | None, previous: str | Path | 
         m = re.search(r"line (\d+), column (\d+)", str(exc))
         return None, [finding("def_onleesbaar", file=fname, line=int(m.group(1)) if m else None,
                               detail=_toml_dutch(str(exc)) + (f" (kolom {m.group(2)})" if m else ""))]
+    if data.get("soort") == "enquete":
+        return None, [finding("def_is_enquete", file=fname)]
     return _validate(fname, data, TomlPlaces(text), previous)
 
 
