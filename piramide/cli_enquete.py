@@ -60,7 +60,8 @@ def minimum_option(f):
 
 def definition_option(f):
     return optie("--definitie", "-d", "definition", metavar="NAAM|PAD", default=None,
-                 help="De enquête-definitie: een ingebouwde naam (standaard medewerkersenquete) of een pad naar een .toml.")(f)
+                 help="De enquête-definitie: een ingebouwde naam (standaard medewerkersenquete) of een pad naar een "
+                      ".toml of .xlsx.")(f)
 
 
 def check_minimum(survey, minimum: int | None) -> None:
@@ -98,7 +99,8 @@ def enquete():
     piramide enquete EXPORT... -o enquete-dashboard.xlsx   een export (Microsoft Forms, LimeSurvey, .xlsx of .csv) tellen
     piramide enquete voorbeeld -o MAP                     voorbeeldexports van de fictieve gemeente Voorbeeldstad
     piramide enquete formulier -o formulier.xlsx          een invulformulier voor wie geen enquêteprogramma heeft
-    piramide enquete controleer DEFINITIE.toml            een eigen enquête-definitie controleren
+    piramide enquete export -o mijn-enquete.xlsx          de enquête-definitie om te bewerken (Excel of TOML)
+    piramide enquete controleer mijn-enquete.xlsx         een eigen enquête-definitie controleren
 
     Namen, e-mailadressen, respondentnummers en tijdstippen worden nooit overgenomen. Een groep
     met minder dan 5 respondenten krijgt geen cijfers.
@@ -248,7 +250,7 @@ def formulier(definition, output, force):
 @enquete.command("controleer", cls=DutchCommand)
 @click.argument("path", metavar="PAD", type=click.Path(dir_okay=False, path_type=Path))
 def controleer(path):
-    """Controleer een enquête-definitie (.toml) en meld alle fouten met hun regel.
+    """Controleer een enquête-definitie (.toml of .xlsx) en meld alle fouten met hun plek.
 
     \b
     Voorbeeld:
@@ -263,3 +265,39 @@ def controleer(path):
         _fail(f"{display(str(path))}: {n} fout(en) gevonden. Herstel ze en controleer opnieuw.")
     echo(f"{display(str(path))}: in orde. {survey.label()}: {len(survey.questions)} vragen, "
          f"{len(survey.indicators)} indicatoren, kleinste groep {survey.min_group}.")
+
+
+@enquete.command("export", cls=DutchCommand)
+@click.argument("name", metavar="[NAAM|PAD]", required=False, default=None)
+@optie("-o", "--uitvoer", "output", metavar="PAD", type=click.Path(path_type=Path), required=True,
+       help="Het nieuwe bestand: een .xlsx (om in Excel te bewerken) of een .toml.")
+@optie("--vervang", "force", is_flag=True, help="Een bestaand bestand vervangen.")
+def export(name, output, force):
+    """Schrijf een enquête-definitie als Excel-werkboek (of als TOML), om te bewerken.
+
+    NAAM is een ingebouwde enquête (standaard medewerkersenquete) of een pad naar een
+    definitie (.toml of .xlsx). Controleer het na het bewerken met 'piramide enquete controleer'.
+
+    \b
+    Voorbeeld:
+      piramide enquete export -o mijn-enquete.xlsx
+      piramide enquete controleer mijn-enquete.xlsx
+    """
+    from . import survey_definition as sd
+    from .output import write_atomic
+    from .survey_definition_workbook import write_survey_definition
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".toml"):
+        raise click.UsageError(f"-o {display(str(output))}: geef een naam die eindigt op .xlsx of .toml.")
+    survey = load_survey(name)
+    source = sd.resolve(name)
+    try:
+        check_target(output, inputs=[source] if isinstance(source, Path) else [], force=force)
+        if suffix == ".xlsx":
+            write_survey_definition(survey, output, replace=force)
+        else:
+            write_atomic(output, sd.to_toml(survey).encode("utf-8"), replace=force)
+    except OutputError as exc:
+        _fail(str(exc))
+    echo(f"Definitie geschreven: {output} ({survey.label()}: {len(survey.questions)} vragen, "
+         f"{len(survey.indicators)} indicatoren). Controleer na het bewerken met: piramide enquete controleer {output}")

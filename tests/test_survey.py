@@ -408,3 +408,35 @@ def test_region_says_which_export_it_cannot_place(tmp_path, run, linked, survey_
     res = run("region", tmp_path / "metingen", "-q", linked.path, "--enquete", tmp_path / "enquete-2026.xlsx",
               "--enquete-definitie", survey_path, "-o", tmp_path / "regio.xlsx")
     assert res.exit_code == 1 and "bij welke gemeente hoort deze export" in res.output
+
+
+# --- a survey definition in Excel -----------------------------------------------------------
+
+def test_a_survey_definition_goes_to_excel_and_back_unchanged(tmp_path, survey, run):
+    import dataclasses
+    res = run("enquete", "export", survey.path, "-o", tmp_path / "def.xlsx")
+    assert res.exit_code == 0, res.output
+    back, findings = sd.check(tmp_path / "def.xlsx")
+    assert findings == [] and dataclasses.replace(back, path="") == dataclasses.replace(survey, path="")
+    res = run("enquete", "export", survey.path, "-o", tmp_path / "def.toml")
+    assert res.exit_code == 0 and dataclasses.replace(sd.load(tmp_path / "def.toml"), path="") == \
+        dataclasses.replace(survey, path="")
+
+
+def test_a_mistake_in_an_excel_survey_definition_is_named_by_sheet_and_cell(tmp_path, survey, run):
+    import openpyxl
+    from piramide.survey_definition_workbook import write_survey_definition
+    write_survey_definition(survey, tmp_path / "def.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "def.xlsx")
+    ws = wb["Indicatoren"]
+    head = [c.value for c in ws[1]]
+    ws.cell(2, head.index("vraag") + 1, "meldpnt")                 # a typo in the question id
+    ws.cell(3, head.index("minimaal") + 1, 150)                     # not a percentage
+    settings = wb["Instellingen"]
+    settings.append(["minimum_groep", 2])
+    wb.save(tmp_path / "fout.xlsx")
+    res = run("enquete", "controleer", tmp_path / "fout.xlsx")
+    assert res.exit_code == 1
+    assert "Indicatoren!C2" in res.output and "bedoelt u 'meldpunt'" in res.output
+    assert "Indicatoren!E3" in res.output and "percentage" in res.output
+    assert "Instellingen!B" in res.output and "minimum_groep '2'" in res.output
