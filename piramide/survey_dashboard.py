@@ -71,7 +71,9 @@ def grouping_sheet_names(result: SurveyResult) -> list[str]:
         q = g.question
         base = q.id if re.fullmatch(r"[^\W\d_]{3,}", q.id) else q.text.rstrip("?").strip()
         base = re.sub(r"[\[\]:*?/\\']", " ", f"Per {base}")
-        base = " ".join(display(base).split())[:31].rstrip()
+        base = " ".join(display(base).split())
+        if len(base) > 31:                   # cut at a word where there is one
+            base = base[:32].rsplit(" ", 1)[0] if " " in base[4:32] else base[:31]
         name, n = base, 2
         while name.casefold() in taken:
             suffix = f" ({n})"
