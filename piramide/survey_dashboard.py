@@ -157,8 +157,8 @@ def _indicator_rows(result: SurveyResult):
 def _overview(wb, ws, fmt, result: SurveyResult):
     heads = [("Thema", 18), ("Indicator", 44), ("Norm", 15), ("Aandeel", 9), ("n", 7), ("Behaald", 16)]
     title = f"{result.survey.title}: {safe(result.gemeente)}" if result.gemeente else result.survey.title
-    top = _header(ws, fmt, result, columns_width([w for _, w in heads]), title, len(heads))
     if not result.shown:
+        top = _header(ws, fmt, result, 110, title, 1)
         ws.set_column(0, 0, 110)
         text = (f"Deze enquête heeft {result.respondents} respondenten, minder dan het minimum van {result.min_group}. "
                 "Daarom staan er geen cijfers in dit dashboard: met zo weinig antwoorden zou te herleiden zijn wie wat "
@@ -167,6 +167,7 @@ def _overview(wb, ws, fmt, result: SurveyResult):
         ws.set_row(top, row_height([(text, 110, 12, True)]))
         page_setup(ws)
         return
+    top = _header(ws, fmt, result, columns_width([w for _, w in heads]), title, len(heads))
     rows, fmts, data = [], [], []
     for theme, ir in _indicator_rows(result):
         ind = ir.indicator
