@@ -123,6 +123,8 @@ SHEETS: tuple[Sheet, ...] = (
                                        "erachter (bijvoorbeeld 003 §2.5)."),
         Column("sectie", TEXT, False, 14, "Een tussenkop boven de vraag in het invulwerkboek (optioneel)."),
         VERVANGT,
+        Column("enquete", TEXT, False, 14, "Optioneel: het id van een indicator van de medewerkersenquête die deze "
+                                           "vraag beantwoordt (piramide score --enquete)."),
     ), True, "De vragen: één rij per vraag, in de volgorde van het invulwerkboek."),
     Sheet("Bronnen", "bronnen", (
         Column("id", TEXT, True, 8, "Code van de bron, waarnaar de kolom bron van Vragen verwijst."),

@@ -421,7 +421,7 @@ def to_data(q: Questionnaire) -> dict:
     data["vragen"] = [keep({
         "id": x.id, "indicator": x.indicator_id, "vraag": x.text, "hulp": x.help, "ja_als": x.ja_when,
         "deels_als": x.deels_when, "nvt_als": x.nvt_when, "schaal": x.scale_id if x.scale_id != default else None,
-        "bron": x.source, "sectie": x.section, "vervangt": x.replaces}) for x in q.questions]
+        "bron": x.source, "sectie": x.section, "vervangt": x.replaces, "enquete": x.survey}) for x in q.questions]
     return data
 
 

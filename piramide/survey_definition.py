@@ -24,7 +24,7 @@ from pathlib import Path
 from .errors import QuestionnaireError
 from .findings import Finding, finding, has_errors
 from .questionnaire import TomlPlaces, _close, _toml_dutch, _Validator
-from .survey import GROEP, KEUZE, KINDS, MIN_GROUP, OPEN, Choice, Survey, SurveyIndicator, SurveyQuestion, SurveyScale, Theme
+from .survey import KEUZE, KINDS, MIN_GROUP, OPEN, Choice, Survey, SurveyIndicator, SurveyQuestion, SurveyScale, Theme
 
 DEFAULT = "medewerkersenquete"
 KIND = "enquete"
@@ -110,7 +110,8 @@ def is_survey(data: dict) -> bool:
 class _SurveyValidator(_Validator):
 
     def build_survey(self, data: dict, fname: str) -> Survey | None:
-        top = lambda key: self.places.top(key, data.get(key))  # noqa: E731
+        places = self.places
+        top = lambda key: places.top(key, data.get(key)) if isinstance(places, TomlPlaces) else places.setting(key)  # noqa: E731
         if data.get("soort") != KIND:
             self.add("enq_def_geen_enquete", top("soort"), soort=str(data.get("soort", "")) or "(leeg)")
             return None
@@ -161,7 +162,8 @@ class _SurveyValidator(_Validator):
                 self.add("def_veld_type", at("antwoorden"), waar=where, veld="antwoorden",
                          soort="een lijst [[schalen.antwoorden]]")
                 answers = []
-            choices, forms = [], {}
+            choices: list[Choice] = []
+            forms: dict[str, str] = {}
             for m, opt in enumerate(answers, 1):
                 at_opt = lambda key, m=m, item=item, n=n: self.places.answer(n, m, item, key or "label")  # noqa: E731
                 self.unknown_keys(opt, _KEYS["antwoorden"], where, at_opt)
