@@ -83,6 +83,14 @@ def grouping_sheet_names(result: SurveyResult) -> list[str]:
     return out
 
 
+def default_name(result: SurveyResult) -> str:
+    """The dashboard's file name: "zaanstad-enquete-november-2026.xlsx"."""
+    from .serialize import slug
+    parts = ([slug(result.gemeente)] if result.gemeente else []) + ["enquete"] + \
+        ([slug(result.period)] if result.period else [])
+    return "-".join(parts) + ".xlsx"
+
+
 def write_dashboard(result: SurveyResult, path: str | Path, replace: bool = True) -> Path:
     """The survey dashboard of `result` at `path`, written in one step."""
     path = Path(path)

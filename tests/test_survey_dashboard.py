@@ -301,3 +301,11 @@ def test_grouping_sheet_names_short_and_unique():
     assert names == ["Per afdeling", "Per In welke afdeling of welk", "Per In welke afdeling of we (2)",
                      "Per over", "Per Team a b"]
     assert all(len(n) <= 31 for n in names)
+
+
+def test_default_name(tmp_path, survey):
+    from piramide.survey_dashboard import default_name
+    result = aggregate(read_export(export(tmp_path, mixed_rows()), survey))
+    assert default_name(result) == "enquete-november-2026.xlsx"
+    result.gemeente = "Súdwest-Fryslân"
+    assert default_name(result) == "sudwest-fryslan-enquete-november-2026.xlsx"
