@@ -158,8 +158,12 @@ def _indicator_rows(result: SurveyResult):
     s = result.survey
     order = {t.id: i for i, t in enumerate(s.themes)}
     inds = sorted(s.indicators, key=lambda i: order.get(i.theme, len(order)))
-    return [(s.theme(i.theme).name if s.theme(i.theme) else "", result.indicators[i.id]) for i in inds
-            if i.id in result.indicators]
+    return [(_theme_name(result, i.theme), result.indicators[i.id]) for i in inds if i.id in result.indicators]
+
+
+def _theme_name(result: SurveyResult, tid: str) -> str:
+    theme = result.survey.theme(tid)
+    return theme.name if theme else ""
 
 
 def _overview(wb, ws, fmt, result: SurveyResult):
@@ -278,7 +282,8 @@ def _questions(ws, fmt, result: SurveyResult):
     heads = [("Vraag", 52), ("Antwoord", 24), ("Aantal", 9), ("Aandeel", 9), ("n", 8)]
     top = _header(ws, fmt, result, columns_width([w for _, w in heads]), "Antwoorden per vraag",
                   len(heads))
-    rows, fmts = [], []
+    rows: list[list] = []
+    fmts: list[list[str]] = []
     for q in s.of_kind(KEUZE):
         text = f"{q.id}. {q.text}"
         t = result.tallies.get(q.id)
@@ -337,10 +342,10 @@ def _grouping(ws, fmt, result: SurveyResult, g: GroupingResult):
         for c, h in enumerate(heads):
             ws.write_string(row, c, h, fmt["head9"] if c > 1 else fmt["head"])
         ws.set_row(row, head_h)
-        for (name, size, irs), h in zip(groups, heights):
+        for (name, size, irs), height in zip(groups, heights):
             row += 1
-            if h > 15:
-                ws.set_row(row, h)
+            if height > 15:
+                ws.set_row(row, height)
             ws.write_string(row, 0, safe(name), fmt["total"] if name == "Totaal" else fmt["cell"])
             ws.write_number(row, 1, size, fmt["cell_c"])
             for c, ir0 in enumerate(block, 2):
