@@ -179,12 +179,14 @@ def _apply_surveys(outcomes: list[Outcome], exports, strict: bool, minimum_group
     """The survey answers the linked questions of the latest measurement of each gemeente
     (earlier measurements keep what they were); those are scored again. An export without a
     column Gemeente belongs to the one gemeente of the run; with several, it is a fout."""
+    import datetime as dt
+
     from .history import group_key
     from .scoring import score
     from .survey_aggregate import aggregate, pool
     from .survey_link import fill
     done = [o for o in outcomes if o.status != OVERGESLAGEN and o.result is not None]
-    latest: dict[str, object] = {}
+    latest: dict[str, dt.date] = {}
     for o in done:
         m = o.result.measurement if o.result else None
         if m is None or m.datum is None:

@@ -50,7 +50,7 @@ def pool(exports: list[Responses], gemeente: str | None = None) -> Responses:
         if e.period and (not out.period or _month_key(e.period) > _month_key(out.period)):
             out.period = e.period
         out.rows.extend(e.rows)
-    named = {}
+    named: dict[str, str] = {}
     for r in out.rows:
         if r.gemeente:
             named.setdefault(norm(r.gemeente), r.gemeente)

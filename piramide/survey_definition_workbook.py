@@ -64,9 +64,9 @@ def survey_definition_bytes(s: Survey) -> bytes:
         explain.set_row(r, row_height([(spec.help, 70, 10)]))
         r += 1
         columns = D.SURVEY.settings if spec.table == "" else spec.columns
-        for c in columns:
-            help_text = c.help + (" Verplicht." if c.required else "")
-            explain.write_string(r, 1, c.key, fmt["label"])
+        for col in columns:
+            help_text = col.help + (" Verplicht." if col.required else "")
+            explain.write_string(r, 1, col.key, fmt["label"])
             explain.write_string(r, 2, help_text, fmt["wrap"])
             explain.set_row(r, row_height([(help_text, 70, 10)]))
             r += 1
@@ -75,9 +75,9 @@ def survey_definition_bytes(s: Survey) -> bytes:
     for spec in D.SURVEY.sheets:
         ws = wb.add_worksheet(spec.name)
         widths = [c.width for c in spec.columns]
-        for c, col in enumerate(spec.columns):
-            ws.set_column(c, c, col.width)
-            ws.write_string(0, c, col.key, fmt["head"])
+        for i, col in enumerate(spec.columns):
+            ws.set_column(i, i, col.width)
+            ws.write_string(0, i, col.key, fmt["head"])
         for n, row in enumerate(_rows(spec, data), 1):
             for c, v in enumerate(row):
                 if v is None or v == "":

@@ -440,3 +440,50 @@ def test_a_mistake_in_an_excel_survey_definition_is_named_by_sheet_and_cell(tmp_
     assert "Indicatoren!C2" in res.output and "bedoelt u 'meldpunt'" in res.output
     assert "Indicatoren!E3" in res.output and "percentage" in res.output
     assert "Instellingen!B" in res.output and "minimum_groep '2'" in res.output
+
+
+# --- privacy, end to end through the command line -------------------------------------------
+
+def _all_text(path: Path) -> str:
+    """Every byte an output holds, as text: each part of a workbook unpacked."""
+    import zipfile
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as z:
+            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    return path.read_text(encoding="utf-8-sig")
+
+
+def test_no_output_holds_a_name_an_address_a_timestamp_or_a_small_group(tmp_path, run, survey_path):
+    rows = people({"Handhaving": [("Ja", "Ja")] * 12, "Burgerzaken": [("Nee", "Ja")] * 9,
+                   "Directie Geheim": [("Ja", "Nee")] * 3, "=HYPERLINK(\"http://x.example\")": [("Ja", "Ja")] * 6})
+    export = forms_xlsx(tmp_path / "export.xlsx", rows)
+    res = run("enquete", export, "-d", survey_path, "-o", tmp_path / "d.xlsx", "--json", tmp_path / "u.json",
+              "--csv", tmp_path / "u.csv")
+    assert res.exit_code == 0, res.output
+    outputs = [tmp_path / "d.xlsx", tmp_path / "u.json", tmp_path / "u.csv"]
+    for out in outputs:
+        text = _all_text(out)
+        for secret in ("Jansen", "@gemeente.example", "9:12:44", "11/3/26", "Directie Geheim", "opmerking van"):
+            assert secret not in text, (out.name, secret)
+    assert "Handhaving" in _all_text(tmp_path / "d.xlsx")
+    import re
+    assert not re.search(r"<f>[^<]*HYPERLINK", _all_text(tmp_path / "d.xlsx"))    # a group name, never a formula
+    res = run("enquete", export, "-d", survey_path, "-o", tmp_path / "t.xlsx", "--vrije-tekst")
+    assert res.exit_code == 0, res.output
+    text = _all_text(tmp_path / "t.xlsx")
+    assert "opmerking van respondent 5" in text and "Directie Geheim" not in text and "Jansen" not in text
+
+
+def test_enquete_refuses_a_lower_minimum_and_bad_input_in_dutch(tmp_path, run, survey_path):
+    export = forms_xlsx(tmp_path / "export.xlsx", people({"A": [("Ja", "Ja")] * 6}))
+    res = run("enquete", export, "-d", survey_path, "--minimum-groep", "4")
+    assert res.exit_code == 2 and "niet kleiner dan 5" in res.output
+    (tmp_path / "kapot.xlsx").write_bytes(b"PK\x03\x04 kapot")
+    res = run("enquete", tmp_path / "kapot.xlsx", "-d", survey_path, "-o", tmp_path / "d.xlsx")
+    assert res.exit_code == 1 and "Traceback" not in res.output and "kapot.xlsx" in res.output
+    bad = forms_xlsx(tmp_path / "raar.xlsx", people({"A": [("Misschien", "Ja")] * 6}))
+    res = run("enquete", bad, "-d", survey_path, "-o", tmp_path / "d.xlsx")
+    assert res.exit_code == 1 and "Form1!H2" in res.output and not (tmp_path / "d.xlsx").exists()
+    res = run("enquete", export, "-d", survey_path, "-o", export, "--vervang")
+    assert res.exit_code == 1 and export.read_bytes()[:2] == b"PK"
+    assert read_export(export, sd.load(survey_path)).rows            # the input untouched
