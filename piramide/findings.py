@@ -173,7 +173,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                          "noemt niet precies één gemeente van de metingen (gevonden: {gevonden}). Zet de naam van de "
                                          "gemeente in de bestandsnaam (enquete-voorbeeldstad.xlsx) of voeg een kolom Gemeente toe "
                                          "aan een kopie van de export."),
-    "enq_weinig_respondenten": (WAARSCHUWING, "de enquête heeft {aantal} respondenten, minder dan {minimum}: er worden geen cijfers "
+    "enq_weinig_respondenten": (WAARSCHUWING, "de enquête{van} heeft {aantal} respondenten, minder dan {minimum}: er worden geen cijfers "
                                               "getoond, alleen het aantal."),
     "pijler_niet_te_beoordelen": (WAARSCHUWING, "alle vragen van pijler {pijler} zijn n.v.t.; deze pijler is niet te beoordelen."),
 }
