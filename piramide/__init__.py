@@ -33,7 +33,26 @@ if TYPE_CHECKING:   # the real imports stay lazy, inside the functions
 __version__ = "0.2.0"
 __all__ = ["InputError", "MissingDependency", "OutputError", "PiramideError", "QuestionnaireError", "ReadError",
            "UsageError", "check", "load_questionnaire", "overview", "read", "region", "score", "trend", "write_dashboard",
-           "write_json", "write_overview", "write_template"]
+           "write_json", "write_overview", "write_template", "enquete"]
+
+
+def enquete(exports, definitie=None, gemeente: str | None = None, minimum: int | None = None,
+            vrije_tekst: bool = False):
+    """Read one or more survey exports of one gemeente and aggregate them with the small-group
+    rule: a survey.SurveyResult with `valid`, `indicators`, `groupings`, to_dict() and
+    to_frame(). Raises ReadError for a file that is no export, UsageError for a minimum below
+    the definition's."""
+    from pathlib import Path
+
+    from .survey import Survey
+    from .survey_aggregate import aggregate, pool
+    from .survey_definition import load
+    from .survey_reader import read_export
+    survey = definitie if isinstance(definitie, Survey) else load(definitie)
+    paths = [exports] if isinstance(exports, (str, Path)) else list(exports)
+    if minimum is not None and minimum < survey.min_group:
+        raise UsageError(f"de kleinste groep kan niet kleiner dan {survey.min_group} respondenten.")
+    return aggregate(pool([read_export(Path(p), survey) for p in paths], gemeente), minimum, texts=vrije_tekst)
 
 def load_questionnaire(name_or_path: str | Path | None = None) -> Questionnaire:
     """A questionnaire definition by built-in name or path (default: the 105-question piramide)."""

@@ -217,3 +217,20 @@ class SurveyResult:
     texts: dict[str, list[str]] = field(default_factory=dict)    # only when asked for, sorted
     dropped_columns: list[str] = field(default_factory=list)
     findings: list = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        """False when a finding is a fout (an answer not on the scale, a second gemeente)."""
+        return not any(f.severity == "fout" for f in self.findings)
+
+    def to_dict(self) -> dict:
+        """The JSON of `piramide enquete --json`."""
+        from .survey_serialize import to_dict
+        return to_dict(self)
+
+    def to_frame(self):
+        """pandas: the long table of `piramide enquete --csv`, one row per group and indicator."""
+        from . import optional
+        from .survey_serialize import csv_rows
+        pd = optional.pandas()
+        return pd.DataFrame(csv_rows([self]))

@@ -487,3 +487,16 @@ def test_enquete_refuses_a_lower_minimum_and_bad_input_in_dutch(tmp_path, run, s
     res = run("enquete", export, "-d", survey_path, "-o", export, "--vervang")
     assert res.exit_code == 1 and export.read_bytes()[:2] == b"PK"
     assert read_export(export, sd.load(survey_path)).rows            # the input untouched
+
+
+def test_the_library_gives_the_survey_as_a_frame(tmp_path, survey_path):
+    import piramide
+    pytest.importorskip("pandas")
+    export = forms_xlsx(tmp_path / "e.xlsx", people({"A": [("Ja", "Ja")] * 6, "B": [("Nee", "Ja")] * 4}))
+    r = piramide.enquete(export, survey_path)
+    assert r.valid and r.respondents == 10
+    frame = r.to_frame()
+    assert set(frame["groep"]) == {"Totaal"}                  # B (4) hidden, so A too
+    assert frame.set_index("indicator").loc["meldpunt-bekend", "aandeel"] == 60.0
+    with pytest.raises(piramide.UsageError):
+        piramide.enquete(export, survey_path, minimum=4)
