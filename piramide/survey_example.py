@@ -261,7 +261,6 @@ def forms_bytes(survey: Survey, people: list[Respondent]) -> bytes:
     ws.set_landscape()
     ws.set_paper(9)
     ws.repeat_rows(0)
-    ws.fit_to_pages(0, 0)
     wb.close()
     return buf.getvalue()
 
