@@ -148,8 +148,8 @@ def respondents() -> list[Respondent]:
     rng.shuffle(people)     # responses arrive in no particular order
 
     out = []
-    for number, (afdeling, functie, rol, afd) in enumerate(people, 1):
-        publiek, druk, kennis = (afd.publiek, afd.druk, afd.kennis) if afd else (0.20, 0.15, 0.45)
+    for number, (afdeling, functie, rol, unit) in enumerate(people, 1):
+        publiek, druk, kennis = (unit.publiek, unit.druk, unit.kennis) if unit else (0.20, 0.15, 0.45)
         lead = functie == "Leidinggevend"
         a: dict[str, str] = {}
         a["begrip"] = _agree(rng, 0.55 + 0.35 * kennis)
@@ -230,7 +230,8 @@ def forms_bytes(survey: Survey, people: list[Respondent]) -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                    "strings_to_numbers": False})
-    wb.set_properties({"title": f"Medewerkersenquête {GEMEENTE} (voorbeeld)", "comments": "Fictieve gegevens"})
+    wb.set_properties({"title": f"Medewerkersenquête {GEMEENTE} (voorbeeld)", "comments": "Fictieve gegevens",
+                       "created": START + dt.timedelta(days=DAYS + 1)})      # fixed: the same bytes every time
     ws = wb.add_worksheet("Sheet1")          # the name Forms gives its sheet
     head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
     when = wb.add_format({"num_format": "d-m-yyyy h:mm:ss", "valign": "top"})
