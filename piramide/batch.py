@@ -157,18 +157,63 @@ def score_files(paths: list[Path], candidates: Sequence, strict: bool = False, p
 
 
 def run(paths: list[Path], candidates: Sequence[Questionnaire], strict: bool = False, progress: bool | None = None,
-        workers: int | None = None, problems: list[Finding] | None = None) -> Run:
+        workers: int | None = None, problems: list[Finding] | None = None, surveys=None,
+        minimum_group: int | None = None) -> Run:
     """Read and score every input and group the measurements per gemeente: one Run.
     `problems` are findings about inputs that were never files (a folder that could not be
-    read); they count as failed inputs."""
+    read); they count as failed inputs. `surveys`: survey exports read (survey.Responses)
+    that answer the linked questions of each gemeente's latest measurement."""
     from .history import build_trends
     outcomes = [Outcome(Path(f.file), MISLUKT, None, [f]) for f in problems or []]
     outcomes += score_files(paths, candidates, strict, progress, workers)
+    if surveys:
+        _apply_surveys(outcomes, surveys, strict, minimum_group)
     _invullers_clash(outcomes)
     r = Run(outcomes)
     r.trends = build_trends(r.results)
     _invullers_left_out(r)
     return r
+
+
+def _apply_surveys(outcomes: list[Outcome], exports, strict: bool, minimum_group: int | None) -> None:
+    """The survey answers the linked questions of the latest measurement of each gemeente
+    (earlier measurements keep what they were); those are scored again. An export without a
+    column Gemeente belongs to the one gemeente of the run; with several, it is a fout."""
+    import datetime as dt
+
+    from .history import group_key
+    from .scoring import score
+    from .survey_aggregate import aggregate, pool
+    from .survey_link import fill
+    done = [o for o in outcomes if o.status != OVERGESLAGEN and o.result is not None]
+    latest: dict[str, dt.date] = {}
+    for o in done:
+        m = o.result.measurement if o.result else None
+        if m is None or m.datum is None:
+            continue
+        k = group_key(m.gemeente)
+        latest[k] = max(latest.get(k) or m.datum, m.datum)
+    has_column = any(r.gemeente for e in exports for r in e.rows)
+    for o in done:
+        r = o.result
+        if r is None:
+            continue
+        m = r.measurement
+        if m.datum is None or latest.get(group_key(m.gemeente)) != m.datum:
+            continue
+        if not has_column and len(latest) > 1:
+            extra = [finding("enq_welke_gemeente", file=str(exports[0].sources[0][0]), aantal=len(latest))]
+        else:
+            pooled = pool(exports, m.gemeente if has_column else None)
+            result = aggregate(pooled, minimum_group)
+            extra = [f for f in result.findings if f.severity == FOUT] + \
+                [f for f in result.findings if f.severity != FOUT and f.code.startswith("enq_weinig")]
+            if not has_errors(extra):
+                r = score(fill(m, r.questionnaire, result), r.questionnaire)
+        findings, failed = _judge(r.findings + [f for f in extra if f not in r.findings], strict)
+        r.findings = findings
+        o.result, o.findings = r, findings
+        o.status = MISLUKT if failed else VERWERKT
 
 
 # --- several invullers, one measurement (combine.py, history.invuller_sets) ----------------

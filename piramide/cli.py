@@ -232,12 +232,12 @@ KORT, UITGEBREID, STIL = "kort", "uitgebreid", "stil"
 WARNINGS_SHOWN = 3        # per file, in the short form; the rest is counted
 
 
-def _run(files, candidates, strict, problems=(), trend_findings: bool = True, detail: str = KORT):
+def _run(files, candidates, strict, problems=(), trend_findings: bool = True, detail: str = KORT, **survey):
     """Read and score each file (on every core when there are many) and show what was found;
     a bad file is reported and never fatal to the batch. Short form: every fout in full, at
     most a few warnings, and the rest counted per kind; --uitgebreid every line; --stil none."""
     from .batch import run
-    r = run(files, candidates, strict, problems=list(problems))
+    r = run(files, candidates, strict, problems=list(problems), **survey)
     if detail == STIL:
         return r
     for o in r.inputs:
@@ -324,8 +324,16 @@ def _found_in(folder: Path, quiet: bool = False) -> tuple[list[Path], list]:
        help="Het dashboard van de vorige meting, met het actieplan dat de gemeente op het blad Verbeterpunten "
             "bijhield: elke actie komt op het nieuwe dashboard, naast wat de nieuwe meting zegt. Met --historie "
             "wordt het laatste eerdere dashboard van de gemeente in die map vanzelf genomen.")
+@optie("--enquete", "survey_paths", metavar="EXPORT", multiple=True, type=click.Path(path_type=Path, readable=False),
+       help="De export van een medewerkersenquête (.xlsx of .csv): beantwoordt de vragen die de vragenlijst aan een "
+            "enquête-indicator koppelt, in de laatste meting van de gemeente.")
+@optie("--enquete-definitie", "survey_definition", metavar="NAAM|PAD", default=None,
+       help="De enquête-definitie bij --enquete (standaard medewerkersenquete).")
+@optie("--minimum-groep", "minimum", type=int, default=None, metavar="N",
+       help="Bij --enquete: de kleinste groep waarvan cijfers tellen (standaard 5; alleen hoger).")
 @detail_options
-def score(files, questionnaire_names, history, output, json_path, strict, force, plan_paths, detail):
+def score(files, questionnaire_names, history, output, json_path, strict, force, plan_paths, survey_paths,
+          survey_definition, minimum, detail):
     """Lees ingevulde piramides en schrijf per gemeente een dashboard.
 
     Meerdere metingen van dezelfde gemeente (in elke volgorde) geven één dashboard van de
@@ -340,6 +348,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force,
       piramide score 0-meting.xlsx vervolgmeting.xlsx -o dashboards/ --json uitslag.json
       piramide score --historie metingen/voorbeeldstad/
       piramide score vervolgmeting.xlsx --actieplan vorig-dashboard.xlsx
+      piramide score vervolgmeting.xlsx --enquete enquete-export.xlsx
     """
 
     from .batch import write_dashboards
@@ -364,7 +373,8 @@ def score(files, questionnaire_names, history, output, json_path, strict, force,
         _fail(str(exc))
     candidates = _load_candidates(questionnaire_names)
     say = (lambda msg: echo(msg, err=True)) if json_path == "-" else echo
-    result = _run(files, candidates, strict, unreadable, detail=detail)
+    surveys = _surveys(survey_paths, survey_definition, minimum, files, detail) if survey_paths else None
+    result = _run(files, candidates, strict, unreadable, detail=detail, surveys=surveys, minimum_group=minimum)
     trends = result.trends
     plan_sources = _attach_plans(result, plan_paths, history, candidates, say, detail)
     if single_file and len(trends) > 1:
@@ -417,6 +427,25 @@ def score(files, questionnaire_names, history, output, json_path, strict, force,
     if not_done or failed:
         _fail(f"{not_done} van {len(result.inputs)} bestand(en) niet verwerkt"
               + (f" en {failed} dashboard(s) niet geschreven" if failed else "") + "; zie de meldingen hierboven.")
+
+
+def _surveys(paths, definition, minimum, inputs, detail):
+    """The survey exports of --enquete, read; a export that cannot be read stops the run
+    before any dashboard, since the dashboards would silently lack what was asked."""
+    from .cli_enquete import check_minimum, load_survey, read_exports
+    if definition is None and minimum is None and not paths:
+        return None
+    survey = load_survey(definition)
+    check_minimum(survey, minimum)
+    clash = set(map(str, paths)) & set(map(str, inputs))
+    if clash:
+        raise click.UsageError(f"--enquete {display(sorted(clash)[0])}: dat bestand is ook als meting gegeven.")
+    exports, failed = read_exports(paths, survey, detail)
+    if failed:
+        _fail(f"{failed} enquête-export(s) niet te lezen; zie de meldingen hierboven. Er is niets geschreven.")
+    if any(has_errors(e.findings) for e in exports):
+        _fail("de enquête-export heeft fouten; zie de meldingen hierboven. Er is niets geschreven.")
+    return exports
 
 
 def _attach_plans(result, plan_paths, history, candidates, say, detail) -> list[Path]:
@@ -493,8 +522,16 @@ def _workbooks_in(paths, quiet: bool = False) -> tuple[list[Path], list]:
               help="Schrijf ook één lange tabel (CSV) voor pandas of Power BI.")
 @optie("--streng", "strict", oud=("--strict",), is_flag=True, help="Lege antwoorden en 'weet niet' gelden als fout.")
 @optie("--vervang", "force", oud=("--force",), is_flag=True, help="Bestaande uitvoer vervangen.")
+@optie("--enquete", "survey_paths", metavar="EXPORT", multiple=True, type=click.Path(path_type=Path, readable=False),
+       help="Exports van de medewerkersenquête (.xlsx of .csv), om de gemeenten per indicator te vergelijken (blad "
+            "Enquête). De gemeente staat in een kolom Gemeente of in de bestandsnaam.")
+@optie("--enquete-definitie", "survey_definition", metavar="NAAM|PAD", default=None,
+       help="De enquête-definitie bij --enquete (standaard medewerkersenquete).")
+@optie("--minimum-groep", "minimum", type=int, default=None, metavar="N",
+       help="Bij --enquete: de kleinste groep waarvan cijfers getoond worden (standaard 5; alleen hoger).")
 @detail_options
-def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, strict, force, detail):
+def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, strict, force, survey_paths,
+           survey_definition, minimum, detail):
     """Maak één overzicht van alle gemeenten in een regio.
 
     Per gemeente de laatste meting (fase en score per pijler, het verschil met de vorige
@@ -505,6 +542,7 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
     Voorbeeld:
       piramide region metingen/ -o regio-2026.xlsx --csv regio-2026.csv
       piramide region metingen/ --anoniem --sleutel "geheim van het RIEC"
+      piramide region metingen/ --enquete enquetes/enquete-voorbeeldstad.xlsx
     """
     import datetime as dt
     import secrets
@@ -543,6 +581,11 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
             key = secrets.token_bytes(32)
             echo("let op: zonder --sleutel gelden de codes alleen voor dit overzicht; geef --sleutel "
                  "(of PIRAMIDE_SLEUTEL) voor codes die bij een volgend overzicht gelijk blijven.", err=True)
+    clash = set(map(str, survey_paths)) & set(map(str, files))
+    if clash:
+        raise click.UsageError(f"--enquete {display(sorted(clash)[0])}: dat bestand is ook als meting gegeven.")
+    surveys = _surveys(survey_paths, survey_definition, minimum, files, STIL if anonymous else detail) \
+        if survey_paths else None
     # anonymous: no finding that names a gemeente (spellings, duplicate dates) on the screen
     result = _run(files, _load_candidates(questionnaire_names), strict, unreadable, trend_findings=not anonymous,
                   detail=detail)
@@ -550,6 +593,13 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
     if not result.results:
         _fail(finding("niets_verwerkt").message)
     ov = build_overview(result.results, anonymous, key)
+    if surveys:
+        from .regional import attach_surveys
+        survey_findings = attach_surveys(ov, surveys, minimum, key)
+        for f in survey_findings if not anonymous and detail != STIL else []:
+            echo(f.render(), err=True)
+        if any(f.severity == "fout" for f in survey_findings):
+            failed += 1
     try:
         write_overview(ov, output, replace=force)
         if csv_path:
@@ -833,6 +883,11 @@ def questionnaire_list():
     for name in qmod.builtin_names():
         q = qmod.load(name)
         echo(f"{name}: {q.label()}, {len(q.questions)} vragen")
+
+
+from .cli_enquete import enquete as _enquete  # noqa: E402  (it builds on the helpers above)
+
+main.add_command(_enquete)
 
 
 def _dutch_metavars(group: click.Group) -> None:

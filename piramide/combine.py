@@ -30,11 +30,11 @@ from pathlib import Path
 from .findings import Finding, finding
 from .labels import norm
 from .measurement import EMPTY, INVALID, Answer, Difference, Invuller, Measurement
-from .model import DOCUMENT, GESPREK, INSCHATTING, NVT, UNKNOWN, VALUE, Questionnaire
+from .model import DOCUMENT, ENQUETE, GESPREK, INSCHATTING, NVT, UNKNOWN, VALUE, Questionnaire
 
 # Resolved by the combination: a part's finding about these no longer holds for the whole.
 _RESOLVABLE = {EMPTY: "antwoord_leeg", UNKNOWN: "antwoord_weet_niet"}
-_FIRMNESS = {DOCUMENT: 0, GESPREK: 1, INSCHATTING: 2}
+_FIRMNESS = {DOCUMENT: 0, ENQUETE: 1, GESPREK: 2, INSCHATTING: 3}
 
 
 @dataclass

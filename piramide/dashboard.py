@@ -374,14 +374,18 @@ def _about(ws, fmt, r: Result):
                  "nog niet gehaald is. Gehaalde indicatoren boven die fase heten losse stenen."),
         ("Score", "Het gemiddelde van de toepasselijke vragen van de pijler, als percentage. De voortgang naar de "
                   "volgende fase is het deel van de indicatoren van die fase dat gehaald is."),
-        ("Onderbouwing", "Per antwoord staat op het blad Antwoorden hoe het is bepaald (document, gesprek of "
-                         "inschatting) en waar het bewijs ligt. 'Op documenten' op het Dashboard is het deel van de "
+        ("Onderbouwing", "Per antwoord staat op het blad Antwoorden hoe het is bepaald (document, enquête, "
+                         "gesprek of inschatting) en waar het bewijs ligt. 'Op documenten' op het Dashboard is het deel van de "
                          "beantwoorde vragen van een pijler dat op een document rust."),
         ("Herleidbaarheid", "Blad Indicatoren: de antwoorden achter elke status. Blad Antwoorden: de cel waar elk "
                             "antwoord stond. Blad Meldingen: wat er aan de invoer opviel."),
     ]
     if m.invullers:
         lines.append(("Meer invullers", W.COMBINE_RULE))
+    if m.surveys:
+        lines.append(("Uit een enquête", "\n".join(m.surveys) + ". Deze antwoorden komen uit de enquête onder "
+                      "medewerkers: ja als de norm van de indicator is behaald, nee als niet (bepaald: enquête; de "
+                      "toelichting geeft het percentage). Ze vervangen wat in het werkboek stond."))
     for i, (k, v) in enumerate(lines, 2):
         ws.write_string(i, 0, k, fmt["label"])
         ws.write_string(i, 1, v or "", fmt["wrap"])

@@ -123,6 +123,8 @@ SHEETS: tuple[Sheet, ...] = (
                                        "erachter (bijvoorbeeld 003 §2.5)."),
         Column("sectie", TEXT, False, 14, "Een tussenkop boven de vraag in het invulwerkboek (optioneel)."),
         VERVANGT,
+        Column("enquete", TEXT, False, 14, "Optioneel: het id van een indicator van de medewerkersenquête die deze "
+                                           "vraag beantwoordt (piramide score --enquete)."),
     ), True, "De vragen: één rij per vraag, in de volgorde van het invulwerkboek."),
     Sheet("Bronnen", "bronnen", (
         Column("id", TEXT, True, 8, "Code van de bron, waarnaar de kolom bron van Vragen verwijst."),
@@ -138,12 +140,79 @@ SHEETS: tuple[Sheet, ...] = (
     ), False, "De woordenlijst van het invulwerkboek (optioneel blad)."),
 )
 
+# --- a staff survey (survey_definition): the same conventions, its own sheets -------------
+
+SURVEY_SETTING_FIELDS: tuple[Column, ...] = (
+    Column("id", TEXT, True, help="Vaste naam van de enquête, zonder spaties (bijvoorbeeld medewerkersenquete)."),
+    Column("versie", TEXT, True, help="Versie van de enquête, als tekst (bijvoorbeeld 1.0)."),
+    Column("titel", TEXT, True, help="De titel boven het enquêtedashboard."),
+    Column("toelichting", TEXT, help="Een toelichting bij de enquête (optioneel)."),
+    Column("minimum_groep", INT, help="De kleinste groep waarvan cijfers getoond worden: 5 of meer (optioneel; "
+                                      "standaard 5)."),
+)
+
+SURVEY_SHEETS: tuple[Sheet, ...] = (
+    SETTINGS,
+    Sheet("Themas", "themas", (
+        Column("id", TEXT, True, 12, "Korte vaste code van het thema."),
+        Column("naam", TEXT, True, 26, "De naam van het thema, boven zijn grafiek."),
+        Column("beschrijving", TEXT, False, 50, "Wat het thema omvat (optioneel)."),
+    ), False, "De thema's: één rij per thema; elk thema krijgt een grafiek."),
+    Sheet("Schalen", "schalen", (
+        Column("id", TEXT, True, 10, "Code van de schaal, op elke rij van die schaal herhaald."),
+        Column("naam", TEXT, False, 18, "De naam van de schaal (optioneel)."),
+        Column("label", TEXT, True, 22, "Het antwoord zoals de respondent het kiest."),
+        Column("synoniemen", LIST, False, 18, "Hoe een enquêteprogramma het antwoord ook schrijft (Y, A1, Yes, 5), "
+                                              "één per regel."),
+        Column("telt_mee", TEXT, False, 9, "nee bij een antwoord als 'wil ik niet zeggen', dat niet meetelt in de "
+                                           "percentages; leeg is ja."),
+    ), True, "De antwoordschalen: één rij per antwoord, met het id van de schaal op elke rij herhaald."),
+    Sheet("Vragen", "vragen", (
+        Column("id", TEXT, True, 12, "Vaste code van de vraag; ook de kolomkop die een export kan gebruiken."),
+        Column("vraag", TEXT, True, 44, "De vraag zoals de respondent haar leest; de kolomkop van de export."),
+        Column("soort", TEXT, False, 8, "keuze (standaard), groep (zoals afdeling of functie) of open."),
+        Column("schaal", TEXT, False, 10, "Het id van de antwoordschaal; nodig bij keuze, mag bij groep."),
+        Column("thema", TEXT, False, 12, "Het id van het thema (optioneel)."),
+        Column("synoniemen", LIST, False, 22, "Andere kolomkoppen voor deze vraag, één per regel (optioneel)."),
+        Column("bron", TEXT, False, 12, "De bron van de vraag (optioneel)."),
+    ), True, "De vragen: één rij per vraag."),
+    Sheet("Indicatoren", "indicatoren", (
+        Column("id", TEXT, True, 14, "Vaste code van de indicator; een piramide-vraag kan ernaar verwijzen."),
+        Column("naam", TEXT, True, 30, "De naam van de indicator."),
+        Column("vraag", TEXT, True, 12, "Het id van de keuzevraag waarop de indicator rust."),
+        Column("antwoorden", LIST, True, 18, "De antwoorden die meetellen voor het percentage, één per regel."),
+        Column("minimaal", NUMBER, False, 9, "Behaald bij ten minste dit percentage (of vul maximaal in)."),
+        Column("maximaal", NUMBER, False, 9, "Behaald bij hoogstens dit percentage (of vul minimaal in)."),
+        Column("thema", TEXT, False, 12, "Het id van het thema (optioneel; standaard dat van de vraag)."),
+        Column("betekenis", TEXT, False, 36, "Waarom deze norm (optioneel)."),
+        Column("bron", TEXT, False, 12, "De bron (optioneel)."),
+    ), False, "De indicatoren: een norm op een percentage van de antwoorden op één vraag."),
+    SHEETS[-2],                                           # Bronnen, as in a piramide
+)
+
+SURVEY_BY_TABLE = {s.table: s for s in SURVEY_SHEETS}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which sheets a definition workbook has and which settings its Instellingen holds."""
+    sheets: tuple[Sheet, ...]
+    settings: tuple[Column, ...]
+
+    @property
+    def by_table(self) -> dict[str, Sheet]:
+        return {s.table: s for s in self.sheets}
+
+
 EXPLANATION = "Uitleg"     # written first, ignored when read
 LISTS = "Lijsten"          # hidden helper sheet for the dropdowns, ignored when read
 IGNORED = (EXPLANATION, LISTS)
 
 BY_TABLE = {s.table: s for s in SHEETS}
 BY_NAME = {s.name: s for s in SHEETS}
+
+PIRAMIDE = Layout(SHEETS, SETTING_FIELDS)
+SURVEY = Layout(SURVEY_SHEETS, SURVEY_SETTING_FIELDS)
 
 TODO = "nog in te vullen"   # the note on a cell that still has to be filled in (infer)
 

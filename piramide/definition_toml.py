@@ -61,13 +61,14 @@ def _table(lines: list[str], name: str, item: dict) -> None:
             _table(lines, f"{name}.{k}", sub)
 
 
-def dumps(data: dict) -> str:
-    """TOML text for definition data (as `definition_workbook.to_data` gives it)."""
+def dumps(data: dict, order: tuple[str, ...] = _ORDER) -> str:
+    """TOML text for definition data (as `definition_workbook.to_data` gives it; `order`: its
+    tables, in the order they are written)."""
     lines = []
     for k, v in data.items():
-        if k not in _ORDER:
+        if k not in order:
             lines.append(f"{k} = {value(v)}")
-    for table in _ORDER:
+    for table in order:
         for item in data.get(table, []):
             _table(lines, table, item)
     return "\n".join(lines) + "\n"

@@ -52,7 +52,8 @@ class _SheetRead:
 class WorkbookPlaces(Places):
     """Places in a definition workbook: sheet and cell."""
 
-    def __init__(self) -> None:
+    def __init__(self, layout: D.Layout = D.PIRAMIDE) -> None:
+        self.by_table = layout.by_table
         self.sheets: dict[str, _SheetRead] = {}    # by table ("" for the settings)
         self.settings: dict[str, int] = {}         # key -> row on the settings sheet
 
@@ -67,13 +68,13 @@ class WorkbookPlaces(Places):
         return s.cols.get(key)
 
     def item(self, table, n, item):
-        sheet = D.BY_TABLE[table]
+        sheet = self.by_table[table]
         return self.field(table, n, item, sheet.columns[0].key)
 
     def field(self, table, n, item, key):
         s = self.sheets.get(table)
         if s is None:
-            return Place(sheet=D.BY_TABLE[table].name, reported=True)
+            return Place(sheet=self.by_table[table].name, reported=True)
         if not 0 < n <= len(s.rows):
             return Place(sheet=s.name)
         return self._cell(s, s.rows[n - 1], self._col(s, table, key))
@@ -96,7 +97,7 @@ class WorkbookPlaces(Places):
     def table(self, table):
         s = self.sheets.get(table)
         if s is None:
-            return Place(sheet=D.BY_TABLE[table].name, reported=True)
+            return Place(sheet=self.by_table[table].name, reported=True)
         return Place(sheet=s.name, cell=f"A{s.header + 1}")
 
     def duplicate(self, table, n, ident):
@@ -105,12 +106,12 @@ class WorkbookPlaces(Places):
 
 # --- reading ------------------------------------------------------------------------------
 
-def read_definition(path: str | Path) -> tuple[dict | None, WorkbookPlaces, list[Finding]]:
+def read_definition(path: str | Path, layout: D.Layout = D.PIRAMIDE) -> tuple[dict | None, WorkbookPlaces, list[Finding]]:
     """The definition's data (as tomllib would give it), the place of everything in it, and
     the findings of reading. Data is None when the file cannot be read as a workbook at all."""
     from .gate import read_checked
     fname = str(path)
-    places = WorkbookPlaces()
+    places = WorkbookPlaces(layout)
     if not Path(path).exists() and not Path(path).is_symlink():
         from .questionnaire import builtin_names
         return None, places, [finding("def_bestaat_niet", file=fname, namen=", ".join(builtin_names()))]
@@ -126,14 +127,15 @@ def read_definition(path: str | Path) -> tuple[dict | None, WorkbookPlaces, list
     total = sum(len(ws._cells) for ws in wb.worksheets)
     if total > MAX_CELLS:
         return None, places, [finding("invoer_te_veel_cellen", file=fname, aantal=f"{MAX_CELLS:,}".replace(",", "."))]
-    reader = _Reader(fname, places)
+    reader = _Reader(fname, places, layout)
     data = reader.read(wb)
     wb.close()
     return data, places, reader.findings
 
 
 class _Reader:
-    def __init__(self, fname: str, places: WorkbookPlaces):
+    def __init__(self, fname: str, places: WorkbookPlaces, layout: D.Layout = D.PIRAMIDE):
+        self.layout = layout
         self.fname = fname
         self.places = places
         self.findings: list[Finding] = []
@@ -142,7 +144,7 @@ class _Reader:
         self.findings.append(finding(code, file=self.fname, sheet=sheet, cell=cell, **ctx))
 
     def read(self, wb) -> dict:
-        known = {D.norm(s.name): s for s in D.SHEETS}
+        known = {D.norm(s.name): s for s in self.layout.sheets}
         ignored = {D.norm(n) for n in D.IGNORED}
         found: dict = {}          # sheet spec name -> worksheet
         unknown = []
@@ -159,8 +161,8 @@ class _Reader:
                 continue
             found[spec.name] = ws
         suggested = set()
-        names = ", ".join(s.name for s in D.SHEETS)
-        for spec in D.SHEETS:
+        names = ", ".join(s.name for s in self.layout.sheets)
+        for spec in self.layout.sheets:
             ws = found.get(spec.name)
             if ws is not None:
                 continue
@@ -179,7 +181,7 @@ class _Reader:
             self.add("defx_blad_onbekend", u.title,
                      suggestie=f" (bedoelt u '{known[close[0]].name}'?)" if close else "", bladen=names)
         data: dict = {}
-        for spec in D.SHEETS:
+        for spec in self.layout.sheets:
             ws = found.get(spec.name)
             if ws is None:
                 continue
@@ -276,7 +278,7 @@ class _Reader:
         return item
 
     def _settings(self, sheet: str, rows, s: _SheetRead, data: dict) -> None:
-        fields = {D.norm(c.key): c for c in D.SETTING_FIELDS}
+        fields = {D.norm(c.key): c for c in self.layout.settings}
         key_col, value_col = s.cols.get("veld"), s.cols.get("waarde")
         if key_col is None or value_col is None:
             return
@@ -421,7 +423,7 @@ def to_data(q: Questionnaire) -> dict:
     data["vragen"] = [keep({
         "id": x.id, "indicator": x.indicator_id, "vraag": x.text, "hulp": x.help, "ja_als": x.ja_when,
         "deels_als": x.deels_when, "nvt_als": x.nvt_when, "schaal": x.scale_id if x.scale_id != default else None,
-        "bron": x.source, "sectie": x.section, "vervangt": x.replaces}) for x in q.questions]
+        "bron": x.source, "sectie": x.section, "vervangt": x.replaces, "enquete": x.survey}) for x in q.questions]
     return data
 
 

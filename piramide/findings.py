@@ -35,6 +35,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "def_pijler_fasen": (FOUT, "pijler '{pijler}' beschrijft {gevonden} fasen in 'fasen', maar de definitie heeft er {fasen}. Geef één beschrijving per fase, de laagste eerst."),
     "def_minimaal": (FOUT, "indicator '{id}' vraagt minimaal {minimaal} keer ja, maar heeft maar {vragen} vragen. Verlaag 'minimaal' of voeg vragen toe."),
     "def_onbekende_bron": (FOUT, "vraag '{id}' noemt bron '{bron}', die niet bij [[bronnen]] staat{suggestie}. Voeg de bron toe of verbeter de verwijzing."),
+    "def_is_enquete": (FOUT, "dit is een enquête-definitie (soort = \"enquete\"), geen piramide. Controleer haar met "
+                             "'piramide enquete controleer' en gebruik haar met 'piramide enquete' of --enquete-definitie."),
     "def_leeg": (FOUT, "de definitie bevat geen {soort}. Voeg ze toe."),
     # --- a definition authored in Excel (a definition workbook) ------------------------------
     "defx_blad_ontbreekt": (FOUT, "het blad '{blad}' ontbreekt{suggestie}. Voeg het toe met de kolommen {kolommen} in "
@@ -154,7 +156,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "enq_gemeente_onbekend": (FOUT, "gemeente '{gemeente}' komt niet voor in de kolom Gemeente van de export; wel: {gemeenten}."),
     "enq_te_veel_rijen": (FOUT, "de export heeft meer dan {aantal} rijen; dat is geen enquête van één organisatie. Splits de export."),
     "enq_minimum_lager": (FOUT, "de kleinste groep kan niet kleiner dan {minimum} respondenten: kleinere groepen maken mensen herkenbaar."),
-    "enq_weinig_respondenten": (WAARSCHUWING, "de enquête heeft {aantal} respondenten, minder dan {minimum}: er worden geen cijfers "
+    "enq_geen_koppeling": (WAARSCHUWING, "{vragenlijst} koppelt geen enkele vraag aan een enquête-indicator, dus --enquete "
+                                         "vult hier niets in. Zet enquete = \"<indicator-id>\" bij de vragen die de enquête beantwoordt."),
+    "enq_koppeling_onbekend": (WAARSCHUWING, "vraag {vraag} wordt beantwoord door enquête-indicator '{indicator}', maar die staat "
+                                             "niet in {enquete}. Het antwoord uit het werkboek blijft staan; controleer 'enquete' bij de vraag."),
+    "enq_niet_te_beoordelen": (WAARSCHUWING, "vraag {vraag} kan niet uit de enquête worden ingevuld ('{indicator}': {reden}); "
+                                             "het antwoord uit het werkboek blijft staan."),
+    "enq_wijkt_af": (WAARSCHUWING, "vraag {vraag} is in het werkboek '{werkboek}', maar de enquête geeft '{enquete}'; het antwoord "
+                                   "uit de enquête telt. Bespreek het verschil met de OOV-adviseur."),
+    "enq_welke_gemeente": (FOUT, "de export heeft geen kolom Gemeente, en deze run heeft metingen van {aantal} gemeenten: "
+                                 "welke gemeente de enquête hield is niet te zeggen. Geef --enquete bij één gemeente per keer, "
+                                 "of voeg een kolom Gemeente toe aan een kopie van de export."),
+    "enq_rijen_zonder_gemeente": (WAARSCHUWING, "{aantal} rij(en) van de export hebben geen gemeente in de kolom Gemeente; "
+                                                "ze tellen bij geen enkele gemeente mee."),
+    "enq_gemeente_niet_gevonden": (FOUT, "bij welke gemeente hoort deze export? Hij heeft geen kolom Gemeente, en de bestandsnaam "
+                                         "noemt niet precies één gemeente van de metingen (gevonden: {gevonden}). Zet de naam van de "
+                                         "gemeente in de bestandsnaam (enquete-voorbeeldstad.xlsx) of voeg een kolom Gemeente toe "
+                                         "aan een kopie van de export."),
+    "enq_weinig_respondenten": (WAARSCHUWING, "de enquête{van} heeft {aantal} respondenten, minder dan {minimum}: er worden geen cijfers "
                                               "getoond, alleen het aantal."),
     "pijler_niet_te_beoordelen": (WAARSCHUWING, "alle vragen van pijler {pijler} zijn n.v.t.; deze pijler is niet te beoordelen."),
 }

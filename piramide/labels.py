@@ -3,7 +3,7 @@ sees, so that the reader finds fields by what they say, not by where they stand.
 
 import re
 
-from .model import BASES, DOCUMENT, GESPREK, INSCHATTING  # noqa: F401  (the reader and template use them from here)
+from .model import BASES, DOCUMENT, ENQUETE, GESPREK, INSCHATTING  # noqa: F401  (the reader and template use them from here)
 
 SHEET_FRONT = "Voorblad"
 SHEET_QUESTIONS = "Vragen"
@@ -50,7 +50,9 @@ EVIDENCE_ALIASES = ["bewijs (vindplaats)", "bewijs", "vindplaats", "bewijsstuk",
 BASIS_FORMS = {"document": DOCUMENT, "documenten": DOCUMENT, "doc": DOCUMENT, "stuk": DOCUMENT,
                "documentstudie": DOCUMENT, "gesprek": GESPREK, "gesprekken": GESPREK, "interview": GESPREK,
                "interviews": GESPREK, "mondeling": GESPREK, "inschatting": INSCHATTING,
-               "schatting": INSCHATTING, "ingeschat": INSCHATTING, "eigen inschatting": INSCHATTING}
+               "schatting": INSCHATTING, "ingeschat": INSCHATTING, "eigen inschatting": INSCHATTING,
+               "enquête": ENQUETE, "enquete": ENQUETE, "medewerkersenquête": ENQUETE, "medewerkersenquete": ENQUETE,
+               "medewerkersonderzoek": ENQUETE, "vragenlijst medewerkers": ENQUETE}
 
 # Info sheet keys.
 INFO_ID = "vragenlijst_id"

@@ -64,3 +64,5 @@ class Measurement:
     # Empty for a measurement read from one workbook.
     invullers: list[Invuller] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
+    # Staff surveys that answered questions (survey_link.py): one line each, for the Over sheet.
+    surveys: list[str] = field(default_factory=list)

@@ -10,7 +10,8 @@ VALUE, NVT, UNKNOWN = "waarde", "nvt", "onbekend"
 
 # How an answer was reached, from firm to soft.
 DOCUMENT, GESPREK, INSCHATTING = "document", "gesprek", "inschatting"
-BASES = [DOCUMENT, GESPREK, INSCHATTING]
+ENQUETE = "enquête"             # filled from a staff survey (score --enquete), measured among the staff
+BASES = [DOCUMENT, ENQUETE, GESPREK, INSCHATTING]
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Question:
     ja_when: str = ""
     deels_when: str = ""
     nvt_when: str = ""
+    survey: str = ""                    # the id of a survey indicator that answers this question (score --enquete)
 
     @property
     def nvt_allowed(self) -> bool:

@@ -30,6 +30,8 @@ def write_overview(ov: Overview, path: str | Path, dashboards_dir: Path | None =
         _region(wb, wb.add_worksheet("Regio"), fmt, ov, path.parent if dashboards_dir is None else dashboards_dir)
         _distribution(wb, wb.add_worksheet("Verdeling"), fmt, ov)
         _open(wb.add_worksheet("Open indicatoren"), fmt, ov)
+        if ov.surveys:
+            _surveys(wb, wb.add_worksheet("Enquête"), fmt, ov)
         if not ov.anonymous:
             findings_sheet(wb.add_worksheet("Meldingen"), fmt, ov.findings)
         _about(wb.add_worksheet("Over"), fmt, ov)
@@ -289,6 +291,46 @@ def _open(ws, fmt, ov: Overview):
              "\n".join(lines), o.indicator.handvat] for o, lines in zip(items, who)]
     table(ws, fmt, heads, rows, ["cell_c", "cell", "cell_c", "cell_c", "cell_c", "cell_c", "cell", "cell"], keep=(6,))
     # table() measures every cell, the line breaks we put in the name lists included
+
+
+def _surveys(wb, ws, fmt, ov: Overview):
+    """The staff survey per gemeente and indicator: the share, marked when the norm is met. A
+    gemeente with fewer respondents than the minimum shows no figures, and the region no total."""
+    results = [r for _, r in ov.surveys]
+    survey = results[0].survey
+    indicators = list(survey.indicators)
+    met = wb.add_format({"font_name": "Calibri", "font_size": 10, "border": 1, "border_color": "#BFBFBF",
+                         "align": "center", "valign": "top", "bold": True, "bg_color": LIGHT})
+    fmt = {**fmt, "met": met}
+    heads = [("Code" if ov.anonymous else "Gemeente", 20), ("Respondenten", 12), ("Periode", 13)] + \
+        [(f"{i.name} ({i.norm_text()})", 12) for i in indicators]
+    rows, fmts_per_row = [], []
+    for name, r in ov.surveys:
+        k = r.min_group
+        row = [name, str(r.respondents) if r.shown else f"minder dan {k}", r.period or "onbekend"]
+        f = ["cell", "cell_c", "cell_c"]
+        for ind in indicators:
+            ir = r.indicators.get(ind.id)
+            if ir is None or not ir.asked:
+                row.append("niet gevraagd")
+                f.append("cell_c")
+            elif ir.share is None:
+                row.append("te weinig")
+                f.append("cell_c")
+            else:
+                row.append(f"{round_pct(ir.share)}%" + (" ✓" if ir.met else ""))
+                f.append("met" if ir.met else "cell_c")
+        rows.append(row)
+        fmts_per_row.append(f)
+    top = 3
+    ws.write_string(0, 0, f"{survey.title}: per gemeente", fmt["title"])
+    ws.write_string(1, 0, "Het deel van de antwoorden per indicator; ✓ en gekleurd: de norm is behaald. Een gemeente "
+                          f"met minder dan {results[0].min_group} respondenten krijgt geen cijfers; de regio geen totaal, "
+                          "zodat niemand door aftrekken herkenbaar wordt.", fmt["sub"])
+    table(ws, fmt, heads, rows, ["cell"] * len(heads), top=top)
+    for at, (row, f) in enumerate(zip(rows, fmts_per_row), top + 1):   # each cell its own format
+        for c, (v, name) in enumerate(zip(row, f)):
+            ws.write_string(at, c, v, fmt[name])
 
 
 def _about(ws, fmt, ov: Overview):

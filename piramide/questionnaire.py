@@ -34,7 +34,7 @@ _KEYS = {
     "indicatoren": {"id", "pijler", "fase", "naam", "thema", "betekenis", "handvat", "eerste_stap", "eigenaar",
                     "klein", "producten", "minimaal", "vervangt"},
     "vragen": {"id", "indicator", "vraag", "hulp", "ja_als", "deels_als", "nvt_als", "schaal", "bron", "sectie",
-               "vervangt"},
+               "vervangt", "enquete"},
     "bronnen": {"id", "titel", "kort", "jaar", "adres"},
     "begrippen": {"term", "uitleg", "bron"},
 }
@@ -238,6 +238,8 @@ def check(name_or_path: str | Path | Traversable | None, previous: str | Path | 
         m = re.search(r"line (\d+), column (\d+)", str(exc))
         return None, [finding("def_onleesbaar", file=fname, line=int(m.group(1)) if m else None,
                               detail=_toml_dutch(str(exc)) + (f" (kolom {m.group(2)})" if m else ""))]
+    if data.get("soort") == "enquete":
+        return None, [finding("def_is_enquete", file=fname)]
     return _validate(fname, data, TomlPlaces(text), previous)
 
 
@@ -649,7 +651,8 @@ class _Validator:
             if (deels_when or nvt_when) and not ja_when:
                 self.add("def_veld_ontbreekt", at("ja_als"), waar=where, veld="ja_als")
             out.append(Question(qid, str(ind), self.text(item, "vraag", where, at), opt("hulp"), str(scale),
-                                bron, opt("sectie"), self.id_list(item, where, at), ja_when, deels_when, nvt_when))
+                                bron, opt("sectie"), self.id_list(item, where, at), ja_when, deels_when, nvt_when,
+                                opt("enquete")))
         self.dupes([q.id for q in out], "vraag", "vragen")
         return out
 

@@ -101,7 +101,8 @@ def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "au
 # (Excel's Document Inspector removes custom properties) or a sheet was renamed.
 _OWN_SHEETS = {"dashboard": {"Dashboard", "Verbeterpunten", "Indicatoren", "Antwoorden", "Meldingen", "Over", "Trend",
                              "Trend indicatoren", "Gewijzigde antwoorden"},
-               "regio-overzicht": {"Regio", "Verdeling", "Open indicatoren", "Meldingen", "Over"}}
+               "regio-overzicht": {"Regio", "Verdeling", "Open indicatoren", "Meldingen", "Over"},
+               "enquete-dashboard": {"Overzicht", "Per vraag", "Vrije tekst", "Meldingen", "Over"}}
 _MARK = re.compile(rb"""name\s{0,8}=\s{0,8}["']%s["'][^>]{0,400}>\s{0,40}<[^>]{1,60}>\s{0,40}([a-z-]{1,40})\s{0,40}<"""
                    % OUTPUT_MARK.encode())
 

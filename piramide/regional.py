@@ -22,6 +22,7 @@ from .scoring import MET, Result
 from .gemeenten import lookup
 from .history import Trend, build_trends, gemeente_key
 from .model import Indicator
+from .survey import SurveyResult
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Overview:
     rows: list[Row]
     anonymous: bool = False
     findings: list[Finding] = field(default_factory=list)
+    surveys: list[tuple[str, SurveyResult]] = field(default_factory=list)   # (name or code, result), region --enquete
 
     @property
     def questionnaire(self):
@@ -192,6 +194,23 @@ def _coded_name(t: Trend) -> str:
     the code is the same however it was typed ("Den Haag" or "'s-Gravenhage")."""
     g = lookup(t.gemeente)
     return g.naam if g else t.gemeente
+
+
+def attach_surveys(ov: Overview, exports, minimum: int | None = None, key: bytes | None = None) -> list[Finding]:
+    """The staff surveys of the region beside the overview (survey_region): per gemeente, by
+    its name or, when anonymous, by its code; a gemeente with a survey but no measurement gets
+    a code of its own the same way."""
+    from .history import group_key
+    from .survey_region import by_gemeente
+    found = by_gemeente(exports, [row.trend.gemeente for row in ov.rows], minimum)
+    names = {group_key(row.trend.gemeente): row.name for row in ov.rows}
+    for r in found.results:
+        name = names.get(group_key(r.gemeente))
+        if name is None:
+            name = anonymous_code(r.gemeente, key) if ov.anonymous and key is not None else r.gemeente
+        ov.surveys.append((name, r))
+    ov.surveys.sort(key=lambda pair: gemeente_key(pair[0]))
+    return found.findings
 
 
 def build_overview(results: list[Result], anonymous: bool = False, key: bytes | None = None) -> Overview:

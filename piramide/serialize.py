@@ -58,6 +58,7 @@ def result_to_dict(r: Result) -> dict:
         "soort": m.soort,
         "ingevuld_door": m.ingevuld_door,
         "geraadpleegd": m.geraadpleegd,
+        "enquetes": list(m.surveys),
         "vragenlijst": {"id": q.id, "versie": q.version, "titel": q.title},
         "bron": {"bestand": display(m.source), "sha256": m.sha256},
         "geldig": r.valid,

@@ -101,6 +101,7 @@ class Survey:
     indicators: tuple[SurveyIndicator, ...]
     min_group: int = MIN_GROUP
     path: str = ""
+    sources: tuple = ()                  # model.Source, as a piramide's [[bronnen]]
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):

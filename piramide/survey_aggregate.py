@@ -50,7 +50,7 @@ def pool(exports: list[Responses], gemeente: str | None = None) -> Responses:
         if e.period and (not out.period or _month_key(e.period) > _month_key(out.period)):
             out.period = e.period
         out.rows.extend(e.rows)
-    named = {}
+    named: dict[str, str] = {}
     for r in out.rows:
         if r.gemeente:
             named.setdefault(norm(r.gemeente), r.gemeente)
@@ -111,7 +111,7 @@ def aggregate(responses: Responses, minimum: int | None = None, texts: bool = Fa
     findings = list(responses.findings)
     if rows and not shown:
         findings.append(finding("enq_weinig_respondenten", file=responses.sources[0][0] if responses.sources else "",
-                                aantal=total, minimum=k))
+                                aantal=total, minimum=k, van=f" van {responses.gemeente}" if responses.gemeente else ""))
     keuze = [q for q in survey.of_kind(KEUZE) if q.id in responses.asked]
     raw = {q.id: _tally(survey, q.id, rows) for q in keuze}
     tallies = {qid: _shown_tally(c, shown and sum(c.values()) >= k) for qid, c in raw.items()}

@@ -24,7 +24,7 @@ from pathlib import Path
 from .errors import QuestionnaireError
 from .findings import Finding, finding, has_errors
 from .questionnaire import TomlPlaces, _close, _toml_dutch, _Validator
-from .survey import GROEP, KEUZE, KINDS, MIN_GROUP, OPEN, Choice, Survey, SurveyIndicator, SurveyQuestion, SurveyScale, Theme
+from .survey import KEUZE, KINDS, MIN_GROUP, OPEN, Choice, Survey, SurveyIndicator, SurveyQuestion, SurveyScale, Theme
 
 DEFAULT = "medewerkersenquete"
 KIND = "enquete"
@@ -82,6 +82,8 @@ def load(name_or_path: str | Path | Traversable | None = None) -> Survey:
 def check(name_or_path: str | Path | Traversable | None) -> tuple[Survey | None, list[Finding]]:
     path = resolve(name_or_path)
     fname = str(path)
+    if isinstance(path, Path) and path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _check_workbook(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (FileNotFoundError, IsADirectoryError):
@@ -103,6 +105,59 @@ def check(name_or_path: str | Path | Traversable | None) -> tuple[Survey | None,
     return survey, v.findings
 
 
+def _check_workbook(path: Path) -> tuple[Survey | None, list[Finding]]:
+    """A survey definition authored in Excel (as `enquete export` writes it): the sheets of
+    definition_layout.SURVEY, validated as the TOML is, with sheet and cell for each problem."""
+    from . import definition_layout as D
+    from .definition_workbook import read_definition
+    fname = str(path)
+    if not path.exists() and not path.is_symlink():
+        return None, [finding("enq_def_bestaat_niet", file=fname, namen=", ".join(builtin_names()))]
+    data, places, found = read_definition(path, D.SURVEY)
+    if data is None:
+        return None, found
+    data.setdefault("soort", KIND)
+    for scale in data.get("schalen", []):
+        for answer in scale.get("antwoorden", []):
+            if isinstance(answer.get("telt_mee"), str):
+                word = answer["telt_mee"].strip().lower()
+                answer["telt_mee"] = {"ja": True, "nee": False, "true": True, "false": False, "waar": True,
+                                      "onwaar": False}.get(word, answer["telt_mee"])
+    v = _SurveyValidator(fname, places)
+    v.findings.extend(found)
+    survey = v.build_survey(data, fname)
+    if has_errors(v.findings):
+        return None, v.findings
+    return survey, v.findings
+
+
+def to_data(s: Survey) -> dict:
+    """The survey as the plain data of its TOML (and of its workbook), for writing either."""
+    def keep(d: dict) -> dict:
+        return {k: v for k, v in d.items() if v not in (None, "", (), [])}
+    data = keep({"soort": KIND, "id": s.id, "versie": s.version, "titel": s.title, "toelichting": s.note,
+                 "minimum_groep": s.min_group if s.min_group != MIN_GROUP else None})
+    data["themas"] = [keep({"id": t.id, "naam": t.name, "beschrijving": t.description}) for t in s.themes]
+    data["schalen"] = [{"id": sc.id, "naam": sc.name, "antwoorden": [
+        keep({"label": c.label, "synoniemen": list(c.aliases), "telt_mee": None if c.counted else False})
+        for c in sc.choices]} for sc in s.scales]
+    data["vragen"] = [keep({"id": q.id, "vraag": q.text, "soort": q.kind if q.kind != KEUZE else None,
+                            "schaal": q.scale_id, "thema": q.theme, "synoniemen": list(q.aliases), "bron": q.source})
+                      for q in s.questions]
+    data["indicatoren"] = [keep({"id": i.id, "naam": i.name, "vraag": i.question_id, "antwoorden": list(i.answers),
+                                 "minimaal": i.minimum, "maximaal": i.maximum, "thema": i.theme,
+                                 "betekenis": i.meaning, "bron": i.source}) for i in s.indicators]
+    if s.sources:
+        data["bronnen"] = [keep({"id": x.id, "titel": x.title, "kort": x.short, "jaar": x.year, "adres": x.url})
+                           for x in s.sources]
+    return {k: v for k, v in data.items() if v != []}
+
+
+def to_toml(s: Survey) -> str:
+    from .definition_toml import dumps
+    return dumps(to_data(s), order=("themas", "schalen", "vragen", "indicatoren", "bronnen"))
+
+
 def is_survey(data: dict) -> bool:
     return data.get("soort") == KIND
 
@@ -110,7 +165,8 @@ def is_survey(data: dict) -> bool:
 class _SurveyValidator(_Validator):
 
     def build_survey(self, data: dict, fname: str) -> Survey | None:
-        top = lambda key: self.places.top(key, data.get(key))  # noqa: E731
+        places = self.places
+        top = lambda key: places.top(key, data.get(key)) if isinstance(places, TomlPlaces) else places.setting(key)  # noqa: E731
         if data.get("soort") != KIND:
             self.add("enq_def_geen_enquete", top("soort"), soort=str(data.get("soort", "")) or "(leeg)")
             return None
@@ -130,11 +186,11 @@ class _SurveyValidator(_Validator):
         questions = self._survey_questions(self.table_list(data, "vragen"), scales, themes)
         indicators = self._survey_indicators(data.get("indicatoren", []) if isinstance(data.get("indicatoren"), list)
                                              else [], questions, scales, themes)
-        self._sources(data)
+        sources = self._sources(data)
         if has_errors(self.findings):
             return None
         return Survey(sid, version, title, note, tuple(themes), tuple(scales), tuple(questions), tuple(indicators),
-                      min_group, fname)
+                      min_group, fname, tuple(sources))
 
     def _themes(self, items: list) -> list[Theme]:
         out = []
@@ -161,7 +217,8 @@ class _SurveyValidator(_Validator):
                 self.add("def_veld_type", at("antwoorden"), waar=where, veld="antwoorden",
                          soort="een lijst [[schalen.antwoorden]]")
                 answers = []
-            choices, forms = [], {}
+            choices: list[Choice] = []
+            forms: dict[str, str] = {}
             for m, opt in enumerate(answers, 1):
                 at_opt = lambda key, m=m, item=item, n=n: self.places.answer(n, m, item, key or "label")  # noqa: E731
                 self.unknown_keys(opt, _KEYS["antwoorden"], where, at_opt)

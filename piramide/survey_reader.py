@@ -27,6 +27,7 @@ from .survey import GROEP, KEUZE, NO_GROUP, OPEN, Response, Responses, Survey, S
 
 MAX_ROWS = 100_000            # respondents in one export; a gemeente has at most a few thousand staff
 MAX_COLUMNS = 2_000
+NEAR_LIMIT = 400              # the longest heading compared with a question for a near miss
 HEADER_ROWS = 10              # the heading is in one of the first rows (a title row above is fine)
 
 # Headings of the columns survey tools add about the respondent or the response (Microsoft
@@ -97,7 +98,7 @@ def _csv_rows(raw: bytes, fname: str) -> list[tuple]:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
     rows: list[tuple] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         for row in reader:
             if len(rows) > MAX_ROWS:
@@ -105,7 +106,7 @@ def _csv_rows(raw: bytes, fname: str) -> list[tuple]:
             rows.append(tuple(v if v != "" else None for v in row[:MAX_COLUMNS]))
     except csv.Error as exc:
         raise ReadError(finding("enq_csv_onleesbaar", file=fname, line=reader.line_num,
-                                detail="een veld tussen aanhalingstekens is niet afgesloten" if "EOF" in str(exc)
+                                detail="een veld tussen aanhalingstekens is niet afgesloten" if "end of data" in str(exc) or "EOF" in str(exc)
                                 else "de opmaak klopt hier niet")) from None
     return rows
 
@@ -245,17 +246,23 @@ def _forms(survey: Survey, q: SurveyQuestion) -> dict[str, str] | None:
 def _report_missing(out: Responses, fname: str, sheet: str, header_row: int, unread: dict[int, str]) -> None:
     """A question without a column is not asked; a column that nearly names it is pointed at."""
     import difflib
-    keys = {c: layout.text_key(h) for c, h in unread.items()}
+    # SequenceMatcher is quadratic in the text: headings longer than any question are no near miss
+    keys = {c: layout.text_key(h[:NEAR_LIMIT]) for c, h in unread.items() if len(h) <= NEAR_LIMIT}
     for q in out.survey.questions:
         if q.id in out.asked:
             continue
         qkey = layout.text_key(q.text)
-        near = [c for c, k in keys.items() if k and difflib.SequenceMatcher(None, k, qkey).ratio() >= 0.85]
+        near = [c for c, k in keys.items() if k and _near(difflib.SequenceMatcher(None, k, qkey))]
         if near:
             out.findings.append(finding("enq_kolom_lijkt_op", file=fname, **_where(sheet, header_row, near[0]),
                                         kolom=unread[near[0]][:80], id=q.id, vraag=q.text[:80]))
         else:
             out.findings.append(finding("enq_vraag_ontbreekt", file=fname, vraag=q.text[:80], id=q.id))
+
+
+def _near(m) -> bool:
+    """The cheap upper bounds first: most headings are far from every question."""
+    return m.real_quick_ratio() >= 0.85 and m.quick_ratio() >= 0.85 and m.ratio() >= 0.85
 
 
 def _merge_spellings(out: Responses) -> None:

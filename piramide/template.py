@@ -284,8 +284,8 @@ def _write_questions(q, ws, fmt, lookup_range, filled, raw_answers, result) -> t
                     ws.write_string(row, col, text, f_) if text else ws.write_blank(row, col, None, f_)
                 ws.data_validation(row, C_BASIS, row, C_BASIS, {
                     "validate": "list", "source": L.BASES, "error_type": "warning",
-                    "error_title": L.COL_BASIS, "error_message": "Kies document, gesprek of inschatting.",
-                    "input_title": L.COL_BASIS, "input_message": "Uit een document, een gesprek of een inschatting?"})
+                    "error_title": L.COL_BASIS, "error_message": "Kies document, enquête, gesprek of inschatting.",
+                    "input_title": L.COL_BASIS, "input_message": "Uit een document, een enquête, een gesprek of een inschatting?"})
                 if value is None or value == "":
                     ws.write_blank(row, C_ANS, None, fmt["answer"])
                 elif isinstance(value, bool):

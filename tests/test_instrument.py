@@ -181,7 +181,7 @@ def test_dashboard_shows_the_share_on_documents_and_the_full_handvat(menu, tmp_p
                       [("K-01", "document"), ("K-02", "document"), ("K-03", "gesprek")]})
     r = score(m, menu)
     k, l_ = r.pillar("K"), r.pillar("L")
-    assert k.bases == {"document": 2, "gesprek": 1, "inschatting": 0, "niet opgegeven": 3}
+    assert k.bases == {"document": 2, "enquête": 0, "gesprek": 1, "inschatting": 0, "niet opgegeven": 3}
     assert round(k.on_documents, 1) == 33.3 and l_.on_documents is None
     wb = openpyxl.load_workbook(write_dashboard(r, tmp_path / "d.xlsx"))
     cells = [c.value for row in wb["Dashboard"].iter_rows() for c in row if c.value is not None]
