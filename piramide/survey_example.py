@@ -36,6 +36,9 @@ DAYS = 18
 # Columns Microsoft Forms (Dutch) puts before the questions, and LimeSurvey's.
 FORMS_COLUMNS = ["ID", "Begintijd", "Tijd van voltooien", "E-mail", "Naam", "Tijdstip van laatste wijziging"]
 LIMESURVEY_COLUMNS = ["id", "submitdate", "lastpage", "startlanguage", "seed"]
+# The gemeente, as a survey run for several gemeenten records it: a first question in Forms,
+# a hidden field (filled from the invitation link) in LimeSurvey.
+FORMS_GEMEENTE, LIMESURVEY_GEMEENTE = "Gemeente", "gemeente"
 
 
 @dataclass(frozen=True)
@@ -237,14 +240,15 @@ def forms_bytes(survey: Survey, people: list[Respondent]) -> bytes:
     when = wb.add_format({"num_format": "d-m-yyyy h:mm:ss", "valign": "top"})
     cell = wb.add_format({"text_wrap": True, "valign": "top"})
     questions = list(survey.questions)
-    ws.write_row(0, 0, FORMS_COLUMNS + [q.text for q in questions], head)
+    first = len(FORMS_COLUMNS) + 1                 # the first question's column
+    ws.write_row(0, 0, FORMS_COLUMNS + [FORMS_GEMEENTE] + [q.text for q in questions], head)
     ws.set_row(0, 120)
     ws.set_column(0, 0, 6)
     ws.set_column(1, 2, 17)
     ws.set_column(3, 3, 32)
     ws.set_column(4, 4, 15)
-    ws.set_column(5, 5, 17)
-    for c, q in enumerate(questions, len(FORMS_COLUMNS)):
+    ws.set_column(5, 6, 17)
+    for c, q in enumerate(questions, first):
         ws.set_column(c, c, 40 if q.kind == OPEN else 24)
     for r, p in enumerate(people, 1):
         ws.write_number(r, 0, p.number)
@@ -253,12 +257,13 @@ def forms_bytes(survey: Survey, people: list[Respondent]) -> bytes:
         ws.write_string(r, 3, f"medewerker{p.number}@voorbeeldstad.example")
         ws.write_string(r, 4, f"Medewerker {p.number}")
         ws.write_datetime(r, 5, p.completed, when)
-        for c, q in enumerate(questions, len(FORMS_COLUMNS)):
+        ws.write_string(r, 6, GEMEENTE, cell)
+        for c, q in enumerate(questions, first):
             value = _value(p, q.id, q.kind)
             if value:
                 ws.write_string(r, c, value, cell)
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, len(people), len(FORMS_COLUMNS) + len(questions) - 1)
+    ws.autofilter(0, 0, len(people), first + len(questions) - 1)
     ws.set_landscape()
     ws.set_paper(9)
     ws.repeat_rows(0)
@@ -272,10 +277,11 @@ def limesurvey_bytes(survey: Survey, people: list[Respondent]) -> bytes:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     questions = list(survey.questions)
-    w.writerow(LIMESURVEY_COLUMNS + [q.id for q in questions])
+    w.writerow(LIMESURVEY_COLUMNS + [LIMESURVEY_GEMEENTE] + [q.id for q in questions])
     seeds = random.Random(SEED + 1)
     for p in people:
-        row = [str(p.number), p.completed.strftime("%Y-%m-%d %H:%M:%S"), "4", "nl", str(seeds.randrange(10**8, 10**9))]
+        row = [str(p.number), p.completed.strftime("%Y-%m-%d %H:%M:%S"), "4", "nl", str(seeds.randrange(10**8, 10**9)),
+               GEMEENTE]
         for q in questions:
             value = _value(p, q.id, q.kind)
             if value and q.kind != OPEN and q.scale_id:

@@ -219,12 +219,12 @@ def test_example_files(example):
     raw = paths[1].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     head = raw[3:].split(b"\r\n", 1)[0].decode("utf-8")
-    assert head.startswith('"id","submitdate","lastpage","startlanguage","seed","afdeling"')
+    assert head.startswith('"id","submitdate","lastpage","startlanguage","seed","gemeente","afdeling"')
     assert '"Y"' in raw.decode("utf-8-sig") and '"A5"' in raw.decode("utf-8-sig")
     ws = openpyxl.load_workbook(paths[0], read_only=True).worksheets[0]
     first = [c.value for c in next(ws.iter_rows(max_row=1))]
     assert first[:6] == ["ID", "Begintijd", "Tijd van voltooien", "E-mail", "Naam", "Tijdstip van laatste wijziging"]
-    assert first[6] == "Bij welke afdeling werkt u?"
+    assert first[6:8] == ["Gemeente", "Bij welke afdeling werkt u?"]
 
 
 def test_example_reads_clean_and_both_exports_agree(example, survey):
@@ -237,6 +237,7 @@ def test_example_reads_clean_and_both_exports_agree(example, survey):
         assert len(r.rows) == 120
         assert r.period == "oktober 2025"
         assert r.asked == {q.id for q in survey.questions}
+        assert {row.gemeente for row in r.rows} == {"Voorbeeldstad"}
     forms, lime = aggregate(read[".xlsx"]), aggregate(read[".csv"])
     met = 0
     for ind in survey.indicators:
