@@ -29,6 +29,7 @@ if TYPE_CHECKING:   # the real imports stay lazy, inside the functions
     from .model import Questionnaire
     from .regional import Overview
     from .scoring import Result
+    from .survey import Survey, SurveyResult
 
 __version__ = "0.2.0"
 __all__ = ["InputError", "MissingDependency", "OutputError", "PiramideError", "QuestionnaireError", "ReadError",
@@ -36,8 +37,8 @@ __all__ = ["InputError", "MissingDependency", "OutputError", "PiramideError", "Q
            "write_json", "write_overview", "write_template", "enquete"]
 
 
-def enquete(exports, definitie=None, gemeente: str | None = None, minimum: int | None = None,
-            vrije_tekst: bool = False):
+def enquete(exports: str | Path | Iterable[str | Path], definitie: Survey | str | Path | None = None,
+            gemeente: str | None = None, minimum: int | None = None, vrije_tekst: bool = False) -> SurveyResult:
     """Read one or more survey exports of one gemeente and aggregate them with the small-group
     rule: a survey.SurveyResult with `valid`, `indicators`, `groupings`, to_dict() and
     to_frame(). Raises ReadError for a file that is no export, UsageError for a minimum below
