@@ -500,3 +500,25 @@ def test_the_library_gives_the_survey_as_a_frame(tmp_path, survey_path):
     assert frame.set_index("indicator").loc["meldpunt-bekend", "aandeel"] == 60.0
     with pytest.raises(piramide.UsageError):
         piramide.enquete(export, survey_path, minimum=4)
+
+
+def test_every_builtin_link_names_an_indicator_of_the_builtin_survey():
+    builtin = sd.load()
+    links = {(name, q.id, q.survey) for name in qmod.builtin_names() for q in qmod.load(name).questions if q.survey}
+    assert {(n, qid) for n, qid, _ in links} >= {("piramide-fitte-gemeenten-1.0", "IP-04"),
+                                                 ("piramide-fitte-gemeenten-1.0", "CO-20")}
+    assert all(builtin.has_indicator(iid) for _, _, iid in links)
+
+
+def test_the_examples_fit_together_piramide_1_0_and_the_survey(tmp_path, run):
+    assert run("example", "-q", "piramide-fitte-gemeenten-1.0", "-o", tmp_path / "v").exit_code == 0
+    assert run("enquete", "voorbeeld", "-o", tmp_path / "e").exit_code == 0
+    export = tmp_path / "e" / "enquete-voorbeeldstad-forms.xlsx"
+    res = run("score", *sorted((tmp_path / "v").glob("*.xlsx")), "--enquete", export, "-o", tmp_path / "d.xlsx",
+              "--json", tmp_path / "u.json")
+    assert res.exit_code == 0, res.output
+    survey = aggregate(pool([read_export(export, sd.load())], "Voorbeeldstad"))
+    m = _latest(tmp_path / "u.json")
+    for qid, iid in (("IP-04", "meldpunt-bekend"), ("CO-20", "meldbereid")):
+        a = _answer(m, qid)
+        assert a["bepaald"] == "enquête" and a["antwoord"] == ("ja" if survey.indicators[iid].met else "nee")
