@@ -61,7 +61,9 @@ def fill(m: Measurement, q: Questionnaire, result: SurveyResult) -> Measurement:
         if before is not None and before.kind not in (EMPTY, INVALID) and before.label != option.label:
             findings.append(finding("enq_wijkt_af", file=fname, sheet=before.sheet, cell=before.cell,
                                     vraag=question.id, werkboek=before.label, enquete=option.label))
-        answers[question.id] = Answer(question.id, VALUE, option.label, option.value, raw=option.label, remark=remark,
+        # `raw` stays what the workbook's cell holds: the sheet Antwoorden shows both, side by side
+        answers[question.id] = Answer(question.id, VALUE, option.label, option.value, raw=before.raw if before else "",
+                                      remark=remark,
                                       sheet=before.sheet if before else "", cell=before.cell if before else "",
                                       basis=ENQUETE, evidence=describe(result))
         used.append(question.id)
