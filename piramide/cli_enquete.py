@@ -73,9 +73,21 @@ def check_minimum(survey, minimum: int | None) -> None:
 
 def read_exports(paths, survey, detail: str = KORT):
     """Every export read, its findings said; None for the ones that could not be read."""
+    from .findings import finding
     from .survey_reader import read_export
     out, failed = [], 0
-    for path in paths:
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".xlsx", ".xlsm", ".csv")
+                            and not p.name.startswith(("~$", ".~")) and p.is_file())
+            if not inside:
+                echo(finding("enq_map_leeg", file=str(path)).render(), err=True)
+                failed += 1
+            found += inside
+        else:
+            found.append(path)
+    for path in found:
         try:
             responses = read_export(Path(path), survey)
         except ReadError as exc:

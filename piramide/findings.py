@@ -173,6 +173,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                          "noemt niet precies één gemeente van de metingen (gevonden: {gevonden}). Zet de naam van de "
                                          "gemeente in de bestandsnaam (enquete-voorbeeldstad.xlsx) of voeg een kolom Gemeente toe "
                                          "aan een kopie van de export."),
+    "enq_eigen_uitvoer": (FOUT, "dit is een {soort} dat piramide zelf heeft gemaakt, geen export van een enquête. Geef de "
+                                "export van het enquêteprogramma (.xlsx of .csv), of het ingevulde invulformulier."),
+    "enq_export_dubbel": (WAARSCHUWING, "deze export is hetzelfde bestand als {ander} (zelfde inhoud); ze telt één keer mee."),
+    "enq_map_leeg": (FOUT, "in deze map staan geen exports (.xlsx of .csv). Geef de bestanden zelf, of een andere map."),
     "enq_weinig_respondenten": (WAARSCHUWING, "de enquête{van} heeft {aantal} respondenten, minder dan {minimum}: er worden geen cijfers "
                                               "getoond, alleen het aantal."),
     "pijler_niet_te_beoordelen": (WAARSCHUWING, "alle vragen van pijler {pijler} zijn n.v.t.; deze pijler is niet te beoordelen."),

@@ -300,6 +300,9 @@ def read_with(path: str | Path, candidates: Sequence[Questionnaire], data: bytes
     return m, questionnaire
 
 
+_KIND_WORDS = {"enquete-dashboard": "enquêtedashboard"}     # how a message names an output kind
+
+
 def gated_book(path: Path, data: bytes | None = None, engine: str = "auto",
                own: str = "eigen_uitvoer") -> tuple[bytes, parts.Package | None, Book]:
     """A workbook through the gate, refused with the finding `own` when it is one of
@@ -311,7 +314,7 @@ def gated_book(path: Path, data: bytes | None = None, engine: str = "auto",
     pkg = package(data)
     kind = own_output(data, pkg)
     if kind:
-        raise ReadError(finding(own, file=str(path), soort=kind))
+        raise ReadError(finding(own, file=str(path), soort=_KIND_WORDS.get(kind, kind)))
     return data, pkg, load_book(data, str(path), engine=engine, pkg=pkg)
 
 

@@ -42,7 +42,14 @@ def pool(exports: list[Responses], gemeente: str | None = None) -> Responses:
         raise ValueError("no exports")
     survey = exports[0].survey
     out = Responses(survey)
+    seen: dict[str, str] = {}
     for e in exports:
+        digest = e.sources[0][1] if e.sources else ""
+        if digest and digest in seen:
+            out.findings.append(finding("enq_export_dubbel", file=e.sources[0][0], ander=seen[digest]))
+            continue
+        if digest:
+            seen[digest] = e.sources[0][0]
         out.sources.extend(e.sources)
         out.findings.extend(e.findings)
         out.asked |= e.asked

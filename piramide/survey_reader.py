@@ -63,7 +63,7 @@ def read_export(path: str | Path, survey: Survey, data: bytes | None = None) -> 
     except InputError as exc:
         raise ReadError(exc.finding) from None
     if raw.startswith(b"PK") or raw[:8].startswith(gate.OLE2) or raw.startswith(b"%PDF") or not raw:
-        _, pkg, book = gated_book(path, raw)
+        _, pkg, book = gated_book(path, raw, own="enq_eigen_uitvoer")
         rows_by_sheet = [(title, rows) for title, rows in book.sheets.items() if title not in book.hidden]
         date1904 = book.date1904
     else:

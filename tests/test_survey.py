@@ -522,3 +522,19 @@ def test_the_examples_fit_together_piramide_1_0_and_the_survey(tmp_path, run):
     for qid, iid in (("IP-04", "meldpunt-bekend"), ("CO-20", "meldbereid")):
         a = _answer(m, qid)
         assert a["bepaald"] == "enquête" and a["antwoord"] == ("ja" if survey.indicators[iid].met else "nee")
+
+
+def test_a_folder_of_exports_the_same_file_twice_and_our_own_dashboard(tmp_path, run, survey_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    forms_xlsx(folder / "a.xlsx", people({"A": [("Ja", "Ja")] * 6}))
+    forms_xlsx(folder / "b.xlsx", people({"A": [("Nee", "Ja")] * 4}))
+    res = run("enquete", folder, "-d", survey_path, "--json", tmp_path / "u.json", "-o", tmp_path / "d.xlsx")
+    assert res.exit_code == 0, res.output
+    assert json.loads((tmp_path / "u.json").read_text(encoding="utf-8"))["respondenten"] == 10
+    res = run("enquete", folder / "a.xlsx", folder / "a.xlsx", "-d", survey_path, "--json", tmp_path / "v.json",
+              "-o", tmp_path / "e.xlsx")
+    assert res.exit_code == 0 and "telt één keer mee" in res.output
+    assert json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))["respondenten"] == 6
+    res = run("enquete", tmp_path / "d.xlsx", "-d", survey_path, "-o", tmp_path / "f.xlsx")
+    assert res.exit_code == 1 and "enquêtedashboard dat piramide zelf heeft gemaakt" in res.output
