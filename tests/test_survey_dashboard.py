@@ -287,7 +287,7 @@ def test_dashboard_is_our_output_and_refused_as_input(tmp_path, survey):
     assert reader.own_output(out.read_bytes()) == "enquete-dashboard"
     with pytest.raises(ReadError) as exc:
         read_export(out, survey)
-    assert exc.value.finding.code == "eigen_uitvoer"
+    assert exc.value.finding.code == "enq_eigen_uitvoer"
     with pytest.raises(OutputError):
         write_dashboard(result, out, replace=False)
 
