@@ -177,6 +177,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                 "export van het enquêteprogramma (.xlsx of .csv), of het ingevulde invulformulier."),
     "enq_export_dubbel": (WAARSCHUWING, "deze export is hetzelfde bestand als {ander} (zelfde inhoud); ze telt één keer mee."),
     "enq_map_leeg": (FOUT, "in deze map staan geen exports (.xlsx of .csv). Geef de bestanden zelf, of een andere map."),
+    "enq_ver_van_meting": (WAARSCHUWING, "de enquête is van {periode}, {maanden} maanden van de meting van {datum}: haar "
+                                         "antwoorden zeggen misschien niet meer hoe het nu is. Gebruik een recente enquête."),
     "enq_weinig_respondenten": (WAARSCHUWING, "de enquête{van} heeft {aantal} respondenten, minder dan {minimum}: er worden geen cijfers "
                                               "getoond, alleen het aantal."),
     "pijler_niet_te_beoordelen": (WAARSCHUWING, "alle vragen van pijler {pijler} zijn n.v.t.; deze pijler is niet te beoordelen."),

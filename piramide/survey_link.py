@@ -31,6 +31,15 @@ def describe(result: SurveyResult) -> str:
     return f"{result.survey.title} ({result.respondents} respondenten{when}; {files})"
 
 
+def _months_apart(period: str, when) -> int | None:
+    """How many months lie between the survey's month ("oktober 2025") and the measurement."""
+    from .survey_reader import MONTHS
+    month, _, year = period.partition(" ")
+    if when is None or month not in MONTHS or not year.isdigit():
+        return None
+    return abs((when.year - int(year)) * 12 + when.month - (MONTHS.index(month) + 1))
+
+
 def fill(m: Measurement, q: Questionnaire, result: SurveyResult) -> Measurement:
     answers = dict(m.answers)
     findings = list(m.findings)
@@ -39,6 +48,10 @@ def fill(m: Measurement, q: Questionnaire, result: SurveyResult) -> Measurement:
     questions = linked(q)
     if not questions:
         findings.append(finding("enq_geen_koppeling", file=fname, vragenlijst=q.label()))
+    months = _months_apart(result.period, m.datum)
+    if months is not None and months > 12:
+        findings.append(finding("enq_ver_van_meting", file=fname, periode=result.period,
+                                datum=m.datum.strftime("%d-%m-%Y") if m.datum else "", maanden=months))
     for question in questions:
         iid = question.survey
         ir = result.indicators.get(iid)

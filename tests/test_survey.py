@@ -538,3 +538,15 @@ def test_a_folder_of_exports_the_same_file_twice_and_our_own_dashboard(tmp_path,
     assert json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))["respondenten"] == 6
     res = run("enquete", tmp_path / "d.xlsx", "-d", survey_path, "-o", tmp_path / "f.xlsx")
     assert res.exit_code == 1 and "enquêtedashboard dat piramide zelf heeft gemaakt" in res.output
+
+
+def test_a_survey_far_from_the_measurement_is_said(tmp_path, linked, survey):
+    from piramide.batch import run as run_batch
+    wb = filled(linked, tmp_path / "t.xlsx", _answers(linked), datum=dt.date(2028, 3, 1))   # 16 months after 11/2026
+    export = read_export(forms_xlsx(tmp_path / "enquete.xlsx", people({"A": [("Ja", "Ja")] * 9})), survey)
+    (o,) = run_batch([wb], qmod.candidates([linked]), surveys=[export]).inputs
+    (f,) = [f for f in o.findings if f.code == "enq_ver_van_meting"]
+    assert "november 2026, 16 maanden" in f.message
+    near = filled(linked, tmp_path / "n.xlsx", _answers(linked), datum=dt.date(2027, 11, 1))
+    (o,) = run_batch([near], qmod.candidates([linked]), surveys=[export]).inputs
+    assert not [f for f in o.findings if f.code == "enq_ver_van_meting"]
