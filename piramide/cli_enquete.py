@@ -123,7 +123,7 @@ def enquete():
 @click.argument("files", metavar="EXPORT...", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @definition_option
 @optie("-o", "--uitvoer", "output", metavar="PAD", type=click.Path(path_type=Path), default=None,
-       help="Het enquêtedashboard (standaard output/enquete-<gemeente>.xlsx).")
+       help="Het enquêtedashboard: een .xlsx-pad, of een map (standaard output/<gemeente>-enquete-<maand>.xlsx).")
 @click.option("--json", "json_path", metavar="PAD|-", default=None,
               help="Schrijf de uitkomst ook als JSON naar een bestand, of met '-' naar het scherm.")
 @click.option("--csv", "csv_path", metavar="PAD", type=click.Path(path_type=Path), default=None,
@@ -157,6 +157,10 @@ def read(files, definition, output, json_path, csv_path, gemeente, minimum, text
     survey = load_survey(definition)
     check_minimum(survey, minimum)
     json_file = Path(json_path) if json_path and json_path != "-" else None
+    folder = output if output is not None and output.is_dir() else None     # -o MAP: the usual name in it
+    if folder is not None:
+        output = None
+    write_dash = json_path != "-" or output is not None or folder is not None
     try:
         named = {"het dashboard (-o)": output} if output else {}
         for option, target in (("--json", json_file), ("--csv", csv_path)):
@@ -184,11 +188,11 @@ def read(files, definition, output, json_path, csv_path, gemeente, minimum, text
         _fail(f"{n} fout(en) in de export; er is geen dashboard geschreven. Herstel ze (in een kopie van de export) "
               "en probeer opnieuw.")
     from . import survey_dashboard, survey_serialize
-    target = output or Path("output") / survey_dashboard.default_name(result)
+    target = output or (folder or Path("output")) / survey_dashboard.default_name(result)
     try:
-        if output is None:
-            check_target(target, inputs=files, force=force)
-        if json_path != "-" or output is not None:
+        if write_dash:
+            if output is None:
+                check_target(target, inputs=files, force=force)
             survey_dashboard.write_dashboard(result, target, replace=force)
         if json_path:
             text = survey_serialize.to_json(result)
@@ -204,7 +208,7 @@ def read(files, definition, output, json_path, csv_path, gemeente, minimum, text
     say = (lambda msg: echo(msg, err=True)) if json_path == "-" else echo
     met = [ir for ir in result.indicators.values() if ir.met]
     judged = [ir for ir in result.indicators.values() if ir.met is not None]
-    if json_path != "-" or output is not None:
+    if write_dash:
         say(f"Enquêtedashboard geschreven: {target} ({result.gemeente or 'gemeente onbekend'}, {result.respondents} "
             f"respondenten, {len(met)} van {len(judged)} indicatoren behaald)")
 

@@ -550,3 +550,13 @@ def test_a_survey_far_from_the_measurement_is_said(tmp_path, linked, survey):
     near = filled(linked, tmp_path / "n.xlsx", _answers(linked), datum=dt.date(2027, 11, 1))
     (o,) = run_batch([near], qmod.candidates([linked]), surveys=[export]).inputs
     assert not [f for f in o.findings if f.code == "enq_ver_van_meting"]
+
+
+def test_enquete_writes_into_a_folder_and_json_alone_writes_nothing_else(tmp_path, run, survey_path):
+    export = forms_xlsx(tmp_path / "export.xlsx", people({"A": [("Ja", "Ja")] * 6}))
+    (tmp_path / "uit").mkdir()
+    res = run("enquete", export, "-d", survey_path, "-o", tmp_path / "uit")
+    assert res.exit_code == 0, res.output
+    assert [p.suffix for p in (tmp_path / "uit").iterdir()] == [".xlsx"]
+    res = run("enquete", export, "-d", survey_path, "--json", "-")
+    assert res.exit_code == 0 and not (tmp_path / "output").exists()
