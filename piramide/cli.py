@@ -145,7 +145,28 @@ def _load_candidates(names: tuple[str, ...]):
         _questionnaire_failed(exc, exc.findings[0].file if exc.findings else "PAD")
 
 
-@click.group("piramide", cls=DutchGroup, context_settings={"help_option_names": ["-h", "--hulp", "--help"]},
+class MainGroup(DutchGroup):
+    """The piramide command; a command group that lives in a module of its own is imported
+    only when it is used or listed (the survey commands: their model costs every other
+    command its import time)."""
+
+    LAZY = {"enquete": ("piramide.cli_enquete", "enquete")}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
+
+    def get_command(self, ctx, name):
+        if name in self.LAZY and name not in self.commands:
+            import importlib
+            module, attr = self.LAZY[name]
+            group = getattr(importlib.import_module(module), attr)
+            group.options_metavar = clitext.OPTIONS_METAVAR
+            _dutch_metavars(group)
+            self.add_command(group, name)
+        return super().get_command(ctx, name)
+
+
+@click.group("piramide", cls=MainGroup, context_settings={"help_option_names": ["-h", "--hulp", "--help"]},
              options_metavar=clitext.OPTIONS_METAVAR, subcommand_metavar=clitext.SUBCOMMAND_METAVAR)
 @click.version_option(__version__, "-V", "--versie", "--version", prog_name="piramide", message="%(prog)s %(version)s",
                       cls=Optie, oud=("--version",))
@@ -883,11 +904,6 @@ def questionnaire_list():
     for name in qmod.builtin_names():
         q = qmod.load(name)
         echo(f"{name}: {q.label()}, {len(q.questions)} vragen")
-
-
-from .cli_enquete import enquete as _enquete  # noqa: E402  (it builds on the helpers above)
-
-main.add_command(_enquete)
 
 
 def _dutch_metavars(group: click.Group) -> None:

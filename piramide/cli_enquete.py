@@ -18,10 +18,10 @@ from .cli import DutchCommand, DutchGroup, _fail, _text_output, _workbook_output
 from .errors import QuestionnaireError, ReadError
 from .findings import FOUT, has_errors
 from .output import OutputError, check_distinct, check_target
-from .survey import MIN_GROUP
 from .text import display
 
 READ = "lees"
+MIN_GROUP = 5      # survey.MIN_GROUP, written out: importing the survey model costs every command 12 ms (a test holds them equal)
 KORT, STIL = "kort", "stil"           # cli.py's detail levels (its module is still loading when this one is)
 
 
@@ -65,7 +65,8 @@ def definition_option(f):
 
 
 def check_minimum(survey, minimum: int | None) -> None:
-    floor = max(survey.min_group, MIN_GROUP)
+    from .survey import MIN_GROUP as floor_min
+    floor = max(survey.min_group, floor_min)
     if minimum is not None and minimum < floor:
         raise click.UsageError(f"--minimum-groep {minimum}: de kleinste groep kan niet kleiner dan {floor} "
                                "respondenten; kleinere groepen maken mensen herkenbaar.")

@@ -138,3 +138,13 @@ def test_a_cell_without_its_reference_leaves_formulas_to_openpyxl():
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("x", b"")
     assert reader._formula_cells_xml(buf.getvalue(), [("Blad", 0, 0)], parts.Package([])) is None
+
+
+def test_the_survey_model_is_loaded_only_for_a_survey():
+    """Every command pays for what it imports: the survey model (a dozen dataclasses) only
+    where a survey is read; the help's minimum group stays the model's."""
+    code = ("import sys, piramide.cli, piramide.cli_enquete as c; "
+            "print('piramide.survey' in sys.modules, c.MIN_GROUP)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    from piramide.survey import MIN_GROUP
+    assert out == ["False", str(MIN_GROUP)]
