@@ -148,3 +148,41 @@ def test_the_survey_model_is_loaded_only_for_a_survey():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     from piramide.survey import MIN_GROUP
     assert out == ["False", str(MIN_GROUP)]
+
+
+# --- the parsed twins of the built-in definitions ------------------------------------------
+
+def test_every_builtin_has_a_fresh_twin_equal_to_its_toml():
+    """A stale twin costs every score the TOML parse (about 12 ms). Run scripts/make-twins."""
+    import tomllib
+    for name in qmod.builtin_names():
+        toml = qmod.builtin_dir() / f"{name}.toml"
+        text = toml.read_text(encoding="utf-8")
+        assert qmod.parsed_twin(toml, text) == tomllib.loads(text), f"{name}: run scripts/make-twins"
+
+
+def test_a_builtin_is_loaded_from_its_twin_without_parsing_toml(monkeypatch):
+    import tomllib
+    parsed = []
+    real = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text: parsed.append(len(text)) or real(text))
+    monkeypatch.setattr(qmod, "_LOADED", {})
+    q = qmod.load()
+    assert q.id == qmod.DEFAULT and parsed == []
+
+
+def test_a_twin_is_used_only_when_made_from_this_text_and_only_beside_a_builtin(tmp_path):
+    import tomllib
+
+    from conftest import SMALL
+    toml = tmp_path / "eigen.toml"
+    toml.write_text(SMALL, encoding="utf-8")
+    forged = tomllib.loads(SMALL) | {"titel": "Vervalst"}
+    twin = tmp_path / ("eigen" + qmod.TWIN_SUFFIX)
+    twin.write_text(json.dumps({"toml_sha256": qmod.text_sha256(SMALL), "data": forged}), encoding="utf-8")
+    assert qmod.parsed_twin(toml, SMALL)["titel"] == "Vervalst"          # the twin as such is read
+    assert qmod.parsed_twin(toml, SMALL + "\n# bewerkt\n") is None        # another text: ignored
+    twin.write_text("{kapot", encoding="utf-8")
+    assert qmod.parsed_twin(toml, SMALL) is None
+    twin.write_text(json.dumps({"toml_sha256": qmod.text_sha256(SMALL), "data": forged}), encoding="utf-8")
+    assert qmod.load(toml).title == "Testpiramide"                       # a user's folder: the TOML decides
