@@ -19,7 +19,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import labels as L
@@ -673,9 +673,9 @@ def _read_answers(book: Book, q: Questionnaire, m: Measurement) -> list[tuple[st
                     if known is None and not is_error_value(row[h.basis]):
                         _add(m, "bepaald_onbekend", title, cell_ref(r, h.basis), waarde=basis, vraag=qid,
                              keuzes=", ".join(L.BASES[:-1]) + " of " + L.BASES[-1])
-                    a = replace(a, basis=known or basis, evidence=_cell(row, h.evidence))
+                    a = _grounded(a, known or basis, _cell(row, h.evidence))
                 elif h.evidence is not None:
-                    a = replace(a, evidence=_cell(row, h.evidence))
+                    a = _grounded(a, a.basis, _cell(row, h.evidence))
                 m.answers[qid] = a
                 if reported:
                     continue
@@ -705,6 +705,12 @@ def _read_answers(book: Book, q: Questionnaire, m: Measurement) -> list[tuple[st
     if missing:
         _explain(book, q, m, found, words, all_sheets=False)
     return empties
+
+
+def _grounded(a: Answer, basis: str, evidence: str) -> Answer:
+    """The answer with how it was determined and its evidence. Built directly: dataclasses.replace
+    costs a region of 342 files about 0.2 s of introspection, one call per question."""
+    return Answer(a.question_id, a.kind, a.label, a.value, a.raw, a.remark, a.sheet, a.cell, basis, evidence)
 
 
 def _report_unmatched(d: _Definition, m: Measurement, title: str, pending: list):
