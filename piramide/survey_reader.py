@@ -22,7 +22,7 @@ from .answers import cell_text
 from .errors import InputError, ReadError
 from .findings import finding
 from .labels import norm
-from .reader import cell_ref, gated_book, is_error_value, parse_date
+from .reader import MAX_BOOK_CELLS, cell_ref, gated_book, is_error_value, parse_date
 from .survey import GROEP, KEUZE, NO_GROUP, OPEN, Response, Responses, Survey, SurveyQuestion
 
 MAX_ROWS = 100_000            # respondents in one export; a gemeente has at most a few thousand staff
@@ -98,11 +98,15 @@ def _csv_rows(raw: bytes, fname: str) -> list[tuple]:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
     rows: list[tuple] = []
+    cells = 0
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         for row in reader:
             if len(rows) > MAX_ROWS:
                 raise ReadError(finding("enq_te_veel_rijen", file=fname, aantal=MAX_ROWS))
+            cells += min(len(row), MAX_COLUMNS)
+            if cells > MAX_BOOK_CELLS:          # the same budget as a workbook: memory stays bounded
+                raise ReadError(finding("invoer_te_veel_cellen", file=fname, aantal=MAX_BOOK_CELLS))
             rows.append(tuple(v if v != "" else None for v in row[:MAX_COLUMNS]))
     except csv.Error as exc:
         raise ReadError(finding("enq_csv_onleesbaar", file=fname, line=reader.line_num,
@@ -160,8 +164,10 @@ def _read_rows(out: Responses, fname: str, sheet: str, rows: list[tuple], header
         by_question.setdefault(q.id, []).append(c)
     for qid, cols in by_question.items():
         if len(cols) > 1:
+            letters = [layout.col_letter(c) for c in cols]
             out.findings.append(finding("enq_kolom_dubbel", file=fname, **_where(sheet, header_row, cols[1]), id=qid,
-                                        kolommen=" en ".join(layout.col_letter(c) for c in cols)))
+                                        kolommen=" en ".join(letters[:3]) + (f" en nog {len(letters) - 3}"
+                                                                              if len(letters) > 3 else "")))
     out.asked = set(by_question)
     unread = {}
     completed, gemeente_col = [], None

@@ -560,3 +560,30 @@ def test_enquete_writes_into_a_folder_and_json_alone_writes_nothing_else(tmp_pat
     assert [p.suffix for p in (tmp_path / "uit").iterdir()] == [".xlsx"]
     res = run("enquete", export, "-d", survey_path, "--json", "-")
     assert res.exit_code == 0 and not (tmp_path / "output").exists()
+
+
+def test_hostile_exports_are_refused_in_bounded_work(tmp_path, survey):
+    from piramide.errors import ReadError
+    from piramide.reader import MAX_BOOK_CELLS
+    wide = tmp_path / "breed.csv"
+    row = ",".join(["a"] * 1999) + "\n"
+    with open(wide, "w", encoding="utf-8") as fh:
+        fh.write(",".join([Q_MELDPUNT] * 2 + ["x"] * 1997) + "\n")
+        for _ in range(MAX_BOOK_CELLS // 1999 + 2):
+            fh.write(row)
+    with pytest.raises(ReadError) as exc:
+        read_export(wide, survey)
+    assert exc.value.finding.code == "invoer_te_veel_cellen"
+    huge_field = tmp_path / "veld.csv"
+    huge_field.write_text(f'{Q_MELDPUNT}\n"{"x" * 200_000}"\n', encoding="utf-8")
+    with pytest.raises(ReadError) as exc:
+        read_export(huge_field, survey)
+    assert exc.value.finding.code == "enq_csv_onleesbaar" and exc.value.finding.line
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"meldpunt\x00,afdeling\nJa\x00,A\n")
+    with pytest.raises(ReadError) as exc:
+        read_export(nul, survey)
+    assert exc.value.finding.code == "enq_geen_export"
+    repeated = lime_csv(tmp_path / "herhaald.csv", [["Ja"] * 500], [Q_MELDPUNT] * 500)
+    (f,) = [f for f in read_export(repeated, survey).findings if f.code == "enq_kolom_dubbel"]
+    assert "A en B en C en nog 497" in f.message and len(f.message) < 400
