@@ -232,7 +232,7 @@ def check(name_or_path: str | Path | Traversable | None, previous: str | Path | 
         return None, [finding("def_geen_tekst", file=fname)]
     except OSError as exc:
         return None, [finding("invoer_onleesbaar", file=fname, detail=exc.strerror or type(exc).__name__)]
-    data = parsed_twin(path, text) if str(getattr(path, "parent", "")) == str(builtin_dir()) else None  # ours only
+    data = parsed_twin(twin_of(path), text) if str(getattr(path, "parent", "")) == str(builtin_dir()) else None  # ours only
     try:
         data = data if data is not None else tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -252,15 +252,20 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def parsed_twin(path: Traversable, text: str) -> dict | None:
+def twin_of(path: Path | Traversable) -> Traversable:
+    """Where the parsed twin of a built-in definition is: beside it, in the package."""
+    return builtin_dir() / (path.name.removesuffix(".toml") + TWIN_SUFFIX)
+
+
+def parsed_twin(twin_path: Path | Traversable, text: str) -> dict | None:
     """A built-in definition's TOML, already parsed: the JSON twin beside it (written by
     scripts/make-twins), used only when it was made from exactly this text. Parsing the 2.0
     TOML costs about 12 ms of every score; reading its twin, well under one. A twin that is
     missing, damaged or made from another text is ignored: the TOML decides."""
     import json
     try:
-        twin = json.loads((path.parent / (path.name.removesuffix(".toml") + TWIN_SUFFIX)).read_text(encoding="utf-8"))
-    except (OSError, ValueError, AttributeError):
+        twin = json.loads(twin_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
     if not isinstance(twin, dict) or twin.get("toml_sha256") != text_sha256(text) or not isinstance(twin.get("data"), dict):
         return None

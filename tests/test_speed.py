@@ -158,7 +158,7 @@ def test_every_builtin_has_a_fresh_twin_equal_to_its_toml():
     for name in qmod.builtin_names():
         toml = qmod.builtin_dir() / f"{name}.toml"
         text = toml.read_text(encoding="utf-8")
-        assert qmod.parsed_twin(toml, text) == tomllib.loads(text), f"{name}: run scripts/make-twins"
+        assert qmod.parsed_twin(qmod.twin_of(toml), text) == tomllib.loads(text), f"{name}: run scripts/make-twins"
 
 
 def test_a_builtin_is_loaded_from_its_twin_without_parsing_toml(monkeypatch):
@@ -180,9 +180,9 @@ def test_a_twin_is_used_only_when_made_from_this_text_and_only_beside_a_builtin(
     forged = tomllib.loads(SMALL) | {"titel": "Vervalst"}
     twin = tmp_path / ("eigen" + qmod.TWIN_SUFFIX)
     twin.write_text(json.dumps({"toml_sha256": qmod.text_sha256(SMALL), "data": forged}), encoding="utf-8")
-    assert qmod.parsed_twin(toml, SMALL)["titel"] == "Vervalst"          # the twin as such is read
-    assert qmod.parsed_twin(toml, SMALL + "\n# bewerkt\n") is None        # another text: ignored
+    assert qmod.parsed_twin(twin, SMALL)["titel"] == "Vervalst"          # the twin as such is read
+    assert qmod.parsed_twin(twin, SMALL + "\n# bewerkt\n") is None        # another text: ignored
     twin.write_text("{kapot", encoding="utf-8")
-    assert qmod.parsed_twin(toml, SMALL) is None
+    assert qmod.parsed_twin(twin, SMALL) is None
     twin.write_text(json.dumps({"toml_sha256": qmod.text_sha256(SMALL), "data": forged}), encoding="utf-8")
     assert qmod.load(toml).title == "Testpiramide"                       # a user's folder: the TOML decides
