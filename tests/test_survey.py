@@ -587,3 +587,13 @@ def test_hostile_exports_are_refused_in_bounded_work(tmp_path, survey):
     repeated = lime_csv(tmp_path / "herhaald.csv", [["Ja"] * 500], [Q_MELDPUNT] * 500)
     (f,) = [f for f in read_export(repeated, survey).findings if f.code == "enq_kolom_dubbel"]
     assert "A en B en C en nog 497" in f.message and len(f.message) < 400
+
+
+def test_the_json_of_the_command_is_the_library_result(tmp_path, run, survey_path):
+    import piramide
+    export = forms_xlsx(tmp_path / "e.xlsx", people({"A": [("Ja", "Ja")] * 6, "B": [("Nee", "Ja")] * 7}))
+    res = run("enquete", export, "-d", survey_path, "--json", tmp_path / "u.json", "-o", tmp_path / "d.xlsx")
+    assert res.exit_code == 0, res.output
+    cli = json.loads((tmp_path / "u.json").read_text(encoding="utf-8"))
+    assert cli == json.loads(json.dumps(piramide.enquete(export, survey_path).to_dict()))
+    assert [g["naam"] for g in cli["indelingen"][0]["groepen"]] == ["B", "A"]
