@@ -13,7 +13,7 @@ from .scoring import Result
 from .text import display, json_safe
 
 
-SCHEMA_VERSION = 2          # 2: onderbouwing and geraadpleegd, keuzemenu, handvat details
+SCHEMA_VERSION = 3          # 2: onderbouwing and geraadpleegd, keuzemenu, handvat details; 3: enquête (basis, enquetes)
 SCHEMA_FILE = "uitslag.schema.json"      # shipped in piramide/, validated against in the tests
 
 # One language for keys in JSON, CSV and frames: Dutch, the language of the domain and of the

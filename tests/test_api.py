@@ -151,7 +151,7 @@ def test_writers_and_region_at_the_top_level(tmp_path, region, small):
     assert "Regio" in openpyxl.load_workbook(o).sheetnames
     run = piramide.check([region / "beta.xlsx"], [small])
     j = piramide.write_json(run, tmp_path / "u.json")
-    assert json.loads(j.read_text(encoding="utf-8"))["schema_version"] == 2
+    assert json.loads(j.read_text(encoding="utf-8"))["schema_version"] == 3
 
 
 def test_python_dash_m_works(tmp_path):

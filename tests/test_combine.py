@@ -300,7 +300,7 @@ def test_json_names_all_invullers_and_files(trio, tmp_path, small_path, run):
     assert r.exit_code == 0
     data = json.loads((tmp_path / "uitslag.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(data)
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     assert {i["bestand"].rsplit("/", 1)[-1]: i["ingevuld_door"] for i in data["invoer"]} == \
         {"oov.xlsx": "OOV", "hr.xlsx": "HR", "bz.xlsx": "burgerzaken"}
     (g,) = data["gemeenten"]
