@@ -206,8 +206,10 @@ def attach_surveys(ov: Overview, exports, minimum: int | None = None, key: bytes
     names = {group_key(row.trend.gemeente): row.name for row in ov.rows}
     for r in found.results:
         name = names.get(group_key(r.gemeente))
-        if name is None:
-            name = anonymous_code(r.gemeente, key) if ov.anonymous and key is not None else r.gemeente
+        if name is None:            # a survey without a measurement: coded as a measurement would be
+            official = lookup(r.gemeente)
+            name = anonymous_code(official.naam if official else r.gemeente, key) \
+                if ov.anonymous and key is not None else r.gemeente
         ov.surveys.append((name, r))
     ov.surveys.sort(key=lambda pair: gemeente_key(pair[0]))
     return found.findings

@@ -597,3 +597,20 @@ def test_the_json_of_the_command_is_the_library_result(tmp_path, run, survey_pat
     cli = json.loads((tmp_path / "u.json").read_text(encoding="utf-8"))
     assert cli == json.loads(json.dumps(piramide.enquete(export, survey_path).to_dict()))
     assert [g["naam"] for g in cli["indelingen"][0]["groepen"]] == ["B", "A"]
+
+
+def test_an_anonymous_region_names_no_gemeente_and_codes_a_survey_alone_as_a_measurement(tmp_path, run, linked,
+                                                                                          survey_path):
+    import openpyxl
+
+    from piramide.regional import anonymous_code, derive_key
+    filled(linked, tmp_path / "metingen" / "Ede.xlsx", _answers(linked), gemeente="Ede")
+    head = ["Gemeente", "afdeling", "meldpunt", "melden"]
+    lime_csv(tmp_path / "regio.csv", [["Ede", "A", "Ja", "Ja"]] * 6 + [["Den Haag", "A", "Nee", "Ja"]] * 7, head)
+    res = run("region", tmp_path / "metingen", "-q", linked.path, "--enquete", tmp_path / "regio.csv",
+              "--enquete-definitie", survey_path, "-o", tmp_path / "r.xlsx", "--anoniem", "--sleutel", "een lange sleutel")
+    assert res.exit_code == 0, res.output
+    names = [r[0] for r in openpyxl.load_workbook(tmp_path / "r.xlsx")["Enquête"].iter_rows(min_row=5, values_only=True)]
+    key = derive_key("een lange sleutel")
+    assert sorted(names) == sorted([anonymous_code("Ede", key), anonymous_code("'s-Gravenhage", key)])
+    assert "Ede" not in res.output and "Haag" not in _all_text(tmp_path / "r.xlsx")
