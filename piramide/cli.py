@@ -192,6 +192,14 @@ QUESTIONNAIRES_OPTION = optie(
          "met verschillende versies; elk werkboek wordt gelezen met de versie waarmee het gemaakt is.")
 
 
+def SURVEY_OPTIONS(f):
+    """--enquete-definitie and --minimum-groep, for score and region (--enquete says what it does there)."""
+    f = optie("--minimum-groep", "minimum", type=int, default=None, metavar="N",
+              help="Bij --enquete: de kleinste groep waarvan cijfers tellen (standaard 5; alleen hoger).")(f)
+    return optie("--enquete-definitie", "survey_definition", metavar="NAAM|PAD", default=None,
+                 help="De enquête-definitie bij --enquete (standaard medewerkersenquete).")(f)
+
+
 @main.command()
 @QUESTIONNAIRE_OPTION
 @optie("-o", "--uitvoer", "output", oud=("--output",), metavar="PAD", type=click.Path(path_type=Path),
@@ -348,10 +356,7 @@ def _found_in(folder: Path, quiet: bool = False) -> tuple[list[Path], list]:
 @optie("--enquete", "survey_paths", metavar="EXPORT", multiple=True, type=click.Path(path_type=Path, readable=False),
        help="De export van een medewerkersenquête (.xlsx of .csv): beantwoordt de vragen die de vragenlijst aan een "
             "enquête-indicator koppelt, in de laatste meting van de gemeente.")
-@optie("--enquete-definitie", "survey_definition", metavar="NAAM|PAD", default=None,
-       help="De enquête-definitie bij --enquete (standaard medewerkersenquete).")
-@optie("--minimum-groep", "minimum", type=int, default=None, metavar="N",
-       help="Bij --enquete: de kleinste groep waarvan cijfers tellen (standaard 5; alleen hoger).")
+@SURVEY_OPTIONS
 @detail_options
 def score(files, questionnaire_names, history, output, json_path, strict, force, plan_paths, survey_paths,
           survey_definition, minimum, detail):
@@ -546,10 +551,7 @@ def _workbooks_in(paths, quiet: bool = False) -> tuple[list[Path], list]:
 @optie("--enquete", "survey_paths", metavar="EXPORT", multiple=True, type=click.Path(path_type=Path, readable=False),
        help="Exports van de medewerkersenquête (.xlsx of .csv), om de gemeenten per indicator te vergelijken (blad "
             "Enquête). De gemeente staat in een kolom Gemeente of in de bestandsnaam.")
-@optie("--enquete-definitie", "survey_definition", metavar="NAAM|PAD", default=None,
-       help="De enquête-definitie bij --enquete (standaard medewerkersenquete).")
-@optie("--minimum-groep", "minimum", type=int, default=None, metavar="N",
-       help="Bij --enquete: de kleinste groep waarvan cijfers getoond worden (standaard 5; alleen hoger).")
+@SURVEY_OPTIONS
 @detail_options
 def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, strict, force, survey_paths,
            survey_definition, minimum, detail):
