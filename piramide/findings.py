@@ -176,6 +176,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "enq_eigen_uitvoer": (FOUT, "dit is een {soort} dat piramide zelf heeft gemaakt, geen export van een enquête. Geef de "
                                 "export van het enquêteprogramma (.xlsx of .csv), of het ingevulde invulformulier."),
     "enq_export_dubbel": (WAARSCHUWING, "deze export is hetzelfde bestand als {ander} (zelfde inhoud); ze telt één keer mee."),
+    "enq_export_zelfde_antwoorden": (WAARSCHUWING, "deze export bevat precies dezelfde antwoorden als {ander}: dezelfde enquête "
+                                                   "in een ander formaat? Ze telt één keer mee."),
     "enq_map_leeg": (FOUT, "in deze map staan geen exports (.xlsx of .csv). Geef de bestanden zelf, of een andere map."),
     "enq_ver_van_meting": (WAARSCHUWING, "de enquête is van {periode}, {maanden} maanden van de meting van {datum}: haar "
                                          "antwoorden zeggen misschien niet meer hoe het nu is. Gebruik een recente enquête."),

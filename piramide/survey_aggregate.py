@@ -45,11 +45,15 @@ def pool(exports: list[Responses], gemeente: str | None = None) -> Responses:
     seen: dict[str, str] = {}
     for e in exports:
         digest = e.sources[0][1] if e.sources else ""
-        if digest and digest in seen:
-            out.findings.append(finding("enq_export_dubbel", file=e.sources[0][0], ander=seen[digest]))
+        same = _same_answers(e)
+        if digest in seen or same in seen:
+            code = "enq_export_dubbel" if digest in seen else "enq_export_zelfde_antwoorden"
+            out.findings.append(finding(code, file=e.sources[0][0] if e.sources else "",
+                                        ander=seen.get(digest) or seen[same]))
             continue
-        if digest:
-            seen[digest] = e.sources[0][0]
+        for key in (digest, same):
+            if key:
+                seen[key] = e.sources[0][0] if e.sources else ""
         out.sources.extend(e.sources)
         out.findings.extend(e.findings)
         out.asked |= e.asked
@@ -75,6 +79,17 @@ def pool(exports: list[Responses], gemeente: str | None = None) -> Responses:
     elif named:
         out.gemeente = next(iter(named.values()))
     return out
+
+
+def _same_answers(e: Responses) -> str:
+    """What an export says, whatever its format: the same survey exported twice (as .xlsx and as
+    .csv, say) has the same multiset of responses. Empty for a set too small to tell."""
+    import hashlib
+    if len(e.rows) < MIN_GROUP:
+        return ""
+    rows = sorted(repr((sorted(r.answers.items()), sorted(r.groups.items()), sorted(r.texts.items()), r.gemeente))
+                  for r in e.rows)
+    return "antwoorden:" + hashlib.sha256("\n".join(rows).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def split_by_gemeente(exports: list[Responses]) -> dict[str, Responses]:

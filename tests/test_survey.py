@@ -614,3 +614,16 @@ def test_an_anonymous_region_names_no_gemeente_and_codes_a_survey_alone_as_a_mea
     key = derive_key("een lange sleutel")
     assert sorted(names) == sorted([anonymous_code("Ede", key), anonymous_code("'s-Gravenhage", key)])
     assert "Ede" not in res.output and "Haag" not in _all_text(tmp_path / "r.xlsx")
+
+
+def test_the_same_survey_in_two_formats_counts_once(tmp_path, run):
+    assert run("enquete", "voorbeeld", "-o", tmp_path / "vb").exit_code == 0
+    res = run("enquete", tmp_path / "vb", "--json", tmp_path / "u.json", "-o", tmp_path / "d.xlsx")
+    assert res.exit_code == 0, res.output
+    assert "dezelfde enquête in een ander formaat" in res.output
+    one = run("enquete", tmp_path / "vb" / "enquete-voorbeeldstad-forms.xlsx", "--json", tmp_path / "v.json",
+              "-o", tmp_path / "e.xlsx")
+    assert one.exit_code == 0
+    both, single = (json.loads((tmp_path / n).read_text(encoding="utf-8")) for n in ("u.json", "v.json"))
+    assert both["respondenten"] == single["respondenten"] == 120
+    assert both["indicatoren"] == single["indicatoren"]
