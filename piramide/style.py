@@ -150,9 +150,12 @@ def table(ws, fmt, heads: list[tuple[str, int]], rows: list[list], fmts: list[st
     page_setup(ws, landscape)
 
 
+CODE_WIDTH = 32                   # the longest finding code (30 characters) on one line, never broken mid-word
+
+
 def findings_sheet(ws, fmt, findings) -> None:
     """Every finding, one row each, with its place."""
-    heads = [("Ernst", 12), ("Code", 24), ("Bestand", 30), ("Blad", 12), ("Cel", 8), ("Melding", 80)]
+    heads = [("Ernst", 12), ("Code", CODE_WIDTH), ("Bestand", 30), ("Blad", 12), ("Cel", 8), ("Melding", 80)]
     rows = [[f.severity, f.code, Path(f.file).name if f.file else "", f.sheet, f.cell, f.message[:1].upper() + f.message[1:]]
             for f in findings]
     table(ws, fmt, heads, rows, ["cell"] * len(heads))

@@ -125,3 +125,10 @@ def test_a_half_percent_is_shown_as_the_spreadsheet_rounds_it(tmp_path, small):
     texts = [c.value for row in openpyxl.load_workbook(write_dashboard(r, tmp_path / "d.xlsx"))["Dashboard"].iter_rows()
              for c in row if isinstance(c.value, str)]
     assert any(t.startswith("Score 63%") for t in texts), [t for t in texts if t.startswith("Score")]
+
+
+def test_every_finding_code_fits_on_one_line_of_its_column():
+    """A code has no spaces: one longer than its column is broken mid-word on the printed page."""
+    from piramide.findings import CATALOGUE
+    from piramide.style import CODE_WIDTH
+    assert max(len(code) for code in CATALOGUE) <= CODE_WIDTH - 2
