@@ -399,7 +399,7 @@ def score(files, questionnaire_names, history, output, json_path, strict, force,
         _fail(str(exc))
     candidates = _load_candidates(questionnaire_names)
     say = (lambda msg: echo(msg, err=True)) if json_path == "-" else echo
-    surveys = _surveys(survey_paths, survey_definition, minimum, files, detail) if survey_paths else None
+    surveys = _surveys(survey_paths, survey_definition, minimum, files, detail)
     result = _run(files, candidates, strict, unreadable, detail=detail, surveys=surveys, minimum_group=minimum)
     trends = result.trends
     plan_sources = _attach_plans(result, plan_paths, history, candidates, say, detail)
@@ -456,10 +456,13 @@ def score(files, questionnaire_names, history, output, json_path, strict, force,
 
 
 def _surveys(paths, definition, minimum, inputs, detail):
-    """The survey exports of --enquete, read; a export that cannot be read stops the run
-    before any dashboard, since the dashboards would silently lack what was asked."""
+    """The survey exports of --enquete, read (None without --enquete); an export that cannot
+    be read stops the run before any dashboard, since the dashboards would silently lack what
+    was asked."""
     from .cli_enquete import check_minimum, load_survey, read_exports
-    if definition is None and minimum is None and not paths:
+    if not paths:
+        if definition is not None or minimum is not None:
+            raise click.UsageError("--enquete-definitie en --minimum-groep horen bij --enquete; geef ook de export.")
         return None
     survey = load_survey(definition)
     check_minimum(survey, minimum)
@@ -604,11 +607,8 @@ def region(paths, questionnaire_names, output, anonymous, sleutel, csv_path, str
             key = secrets.token_bytes(32)
             echo("let op: zonder --sleutel gelden de codes alleen voor dit overzicht; geef --sleutel "
                  "(of PIRAMIDE_SLEUTEL) voor codes die bij een volgend overzicht gelijk blijven.", err=True)
-    clash = set(map(str, survey_paths)) & set(map(str, files))
-    if clash:
-        raise click.UsageError(f"--enquete {display(sorted(clash)[0])}: dat bestand is ook als meting gegeven.")
-    surveys = _surveys(survey_paths, survey_definition, minimum, files, STIL if anonymous else detail) \
-        if survey_paths else None
+    # an export's own findings name columns and cells, never a gemeente: shown also when anonymous
+    surveys = _surveys(survey_paths, survey_definition, minimum, files, detail)
     # anonymous: no finding that names a gemeente (spellings, duplicate dates) on the screen
     result = _run(files, _load_candidates(questionnaire_names), strict, unreadable, trend_findings=not anonymous,
                   detail=detail)

@@ -627,3 +627,9 @@ def test_the_same_survey_in_two_formats_counts_once(tmp_path, run):
     both, single = (json.loads((tmp_path / n).read_text(encoding="utf-8")) for n in ("u.json", "v.json"))
     assert both["respondenten"] == single["respondenten"] == 120
     assert both["indicatoren"] == single["indicatoren"]
+
+
+def test_the_survey_options_without_an_export_are_a_usage_error(tmp_path, run, linked):
+    wb = filled(linked, tmp_path / "t.xlsx", _answers(linked))
+    res = run("score", wb, "-q", linked.path, "--minimum-groep", "8")
+    assert res.exit_code == 2 and "horen bij --enquete" in res.output
