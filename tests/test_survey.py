@@ -522,6 +522,10 @@ def test_the_examples_fit_together_piramide_1_0_and_the_survey(tmp_path, run):
     for qid, iid in (("IP-04", "meldpunt-bekend"), ("CO-20", "meldbereid")):
         a = _answer(m, qid)
         assert a["bepaald"] == "enquête" and a["antwoord"] == ("ja" if survey.indicators[iid].met else "nee")
+    jsonschema = pytest.importorskip("jsonschema")
+    from importlib import resources
+    schema = json.loads((resources.files("piramide") / "uitslag.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(json.loads((tmp_path / "u.json").read_text(encoding="utf-8")))
 
 
 def test_a_folder_of_exports_the_same_file_twice_and_our_own_dashboard(tmp_path, run, survey_path):
