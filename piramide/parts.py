@@ -34,6 +34,7 @@ _ERROR_VALUE = re.compile(rb"(?:<(?:[\w.-]{1,30}:)?f\b[^<>]{0,1024}(?:/>|>[^<]{0
 # that is not so: a cell start without its reference first, a far one, or a cell with a
 # namespace prefix; when there is none, every cell lies within the limits.
 _NOT_NEAR = re.compile(rb"""<c(?=[\s/>])(?! r="(?:[A-Z]|A[A-Z]|B[A-H])[0-9]{1,4}")|<[\w.-]{1,30}:c[\s/>]""")
+_NOT_NEAR_PLAIN = re.compile(rb"""<c(?=[\s/>])(?! r="(?:[A-Z]|A[A-Z]|B[A-H])[0-9]{1,4}")""")
 _NEAR_START = b'<c r="'
 
 _ANY_ERROR = re.compile(rb"""\st\s{0,8}=\s{0,8}["']e["']""")
@@ -125,7 +126,10 @@ def scan(xml: bytes) -> Extent:
     """One pass over a worksheet part: do all cells lie within the limits, by their own
     reference, and which cells hold an error value. Stops at the first cell out of bounds."""
     maybe_error = (b'"e"' in xml or b"'e'" in xml) and _ANY_ERROR.search(xml) is not None
-    if not maybe_error and xml.count(_NEAR_START) <= MAX_CELLS and _NOT_NEAR.search(xml) is None:
+    # A cell tag with a namespace prefix (<x:c) needs the slower pattern; without ':c' in the
+    # part there is none, and the plain pattern is about twice as fast on the questions sheet.
+    not_near = _NOT_NEAR if b":c" in xml else _NOT_NEAR_PLAIN
+    if not maybe_error and xml.count(_NEAR_START) <= MAX_CELLS and not_near.search(xml) is None:
         # Fast path, all in C: no error value, and every cell starts with a near reference.
         return Extent(True)
     errors: dict[tuple[int, int], str] = {}
