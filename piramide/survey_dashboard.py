@@ -180,6 +180,15 @@ def _overview(wb, ws, fmt, result: SurveyResult):
         page_setup(ws)
         return
     top = _header(ws, fmt, result, columns_width([w for _, w in heads]), title, len(heads))
+    if not result.survey.indicators:
+        text = ("Deze enquête-definitie heeft geen indicatoren (normen op een percentage). De verdeling van de "
+                "antwoorden staat op het blad Per vraag.")
+        ws.merge_range(top, 0, top, len(heads) - 1, text, fmt["wrap"])
+        ws.set_row(top, row_height([(text, columns_width([w for _, w in heads]), 10)]))
+        for c, (_, w) in enumerate(heads):
+            ws.set_column(c, c, w)
+        page_setup(ws)
+        return
     rows, fmts, data = [], [], []
     for theme, ir in _indicator_rows(result):
         ind = ir.indicator
@@ -324,7 +333,8 @@ def _grouping(ws, fmt, result: SurveyResult, g: GroupingResult):
     row = _header(ws, fmt, result, width, f"Per groep: {q.text}", ncols)
     ws.set_column(0, 0, name_w)
     ws.set_column(1, 1, size_w)
-    ws.set_column(2, ncols - 1, ind_w)
+    if ncols > 2:                          # (xlsxwriter swaps a reversed range: 2..1 would narrow column 1)
+        ws.set_column(2, ncols - 1, ind_w)
     groups = [("Totaal", result.respondents, result.indicators)] + [
         (g_.name or NO_GROUP, g_.size, g_.indicators) for g_ in g.groups if g_.shown]
     first_head = row

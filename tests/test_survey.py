@@ -637,3 +637,17 @@ def test_the_survey_options_without_an_export_are_a_usage_error(tmp_path, run, l
     wb = filled(linked, tmp_path / "t.xlsx", _answers(linked))
     res = run("score", wb, "-q", linked.path, "--minimum-groep", "8")
     assert res.exit_code == 2 and "horen bij --enquete" in res.output
+
+
+def test_a_survey_without_indicators_still_gets_a_dashboard_that_says_so(tmp_path, run):
+    import openpyxl
+    bare = SURVEY.split("[[indicatoren]]")[0]
+    (tmp_path / "kaal.toml").write_text(bare, encoding="utf-8")
+    export = forms_xlsx(tmp_path / "e.xlsx", people({"A": [("Ja", "Ja")] * 6, "B": [("Nee", "Ja")] * 7}))
+    res = run("enquete", export, "-d", tmp_path / "kaal.toml", "-o", tmp_path / "d.xlsx")
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(tmp_path / "d.xlsx")
+    texts = [c for row in wb["Overzicht"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("geen indicatoren" in t for t in texts) and not wb["Overzicht"]._charts
+    per = wb["Per afdeling"]
+    assert per.column_dimensions["B"].width > 12             # 'Respondenten' is not narrowed by an empty block
