@@ -295,42 +295,60 @@ def _open(ws, fmt, ov: Overview):
 
 def _surveys(wb, ws, fmt, ov: Overview):
     """The staff survey per gemeente and indicator: the share, marked when the norm is met. A
-    gemeente with fewer respondents than the minimum shows no figures, and the region no total."""
+    gemeente with fewer respondents than the minimum shows no figures, and the region no total.
+    The indicators go in blocks as wide as a page, each block with the gemeenten again, so the
+    print stays legible however many indicators a survey has."""
     results = [r for _, r in ov.surveys]
     survey = results[0].survey
+    f = {"font_name": "Calibri", "font_size": 10, "border": 1, "border_color": "#BFBFBF", "align": "center",
+         "valign": "top"}
+    fmt = {**fmt, "met": wb.add_format({**f, "bold": True, "bg_color": LIGHT}), "c": wb.add_format(f),
+           "head9": wb.add_format({"font_name": "Calibri", "font_size": 9, "bold": True, "bg_color": DARK,
+                                   "font_color": "#FFFFFF", "text_wrap": True, "border": 1, "valign": "top"})}
+    fixed = [("Code" if ov.anonymous else "Gemeente", 20.0), ("Respondenten", 13.0), ("Periode", 13.0)]
+    ind_w = 12.0
+    per_block = max(1, int((page_units() - columns_width([w for _, w in fixed])) // (ind_w + 0.71)))
     indicators = list(survey.indicators)
-    met = wb.add_format({"font_name": "Calibri", "font_size": 10, "border": 1, "border_color": "#BFBFBF",
-                         "align": "center", "valign": "top", "bold": True, "bg_color": LIGHT})
-    fmt = {**fmt, "met": met}
-    heads = [("Code" if ov.anonymous else "Gemeente", 20), ("Respondenten", 12), ("Periode", 13)] + \
-        [(f"{i.name} ({i.norm_text()})", 12) for i in indicators]
-    rows, fmts_per_row = [], []
-    for name, r in ov.surveys:
-        k = r.min_group
-        row = [name, str(r.respondents) if r.shown else f"minder dan {k}", r.period or "onbekend"]
-        f = ["cell", "cell_c", "cell_c"]
-        for ind in indicators:
-            ir = r.indicators.get(ind.id)
-            if ir is None or not ir.asked:
-                row.append("niet gevraagd")
-                f.append("cell_c")
-            elif ir.share is None:
-                row.append("te weinig")
-                f.append("cell_c")
-            else:
-                row.append(f"{round_pct(ir.share)}%" + (" ✓" if ir.met else ""))
-                f.append("met" if ir.met else "cell_c")
-        rows.append(row)
-        fmts_per_row.append(f)
-    top = 3
+    blocks = [indicators[i:i + per_block] for i in range(0, len(indicators), per_block)] or [[]]
+    ncols = len(fixed) + min(len(indicators), per_block)
+    for c, (_, w) in enumerate(fixed):
+        ws.set_column(c, c, w)
+    if ncols > len(fixed):
+        ws.set_column(len(fixed), ncols - 1, ind_w)
+    width = columns_width([w for _, w in fixed] + [ind_w] * (ncols - len(fixed)))
     ws.write_string(0, 0, f"{survey.title}: per gemeente", fmt["title"])
-    ws.write_string(1, 0, "Het deel van de antwoorden per indicator; ✓ en gekleurd: de norm is behaald. Een gemeente "
-                          f"met minder dan {results[0].min_group} respondenten krijgt geen cijfers; de regio geen totaal, "
-                          "zodat niemand door aftrekken herkenbaar wordt.", fmt["sub"])
-    table(ws, fmt, heads, rows, ["cell"] * len(heads), top=top)
-    for at, (row, f) in enumerate(zip(rows, fmts_per_row), top + 1):   # each cell its own format
-        for c, (v, name) in enumerate(zip(row, f)):
-            ws.write_string(at, c, v, fmt[name])
+    intro = ("Het deel van de antwoorden per indicator; ✓ en gekleurd: de norm is behaald. Een gemeente met minder dan "
+             f"{results[0].min_group} respondenten krijgt geen cijfers; de regio geen totaal, zodat niemand door "
+             "aftrekken herkenbaar wordt.")
+    ws.merge_range(1, 0, 1, ncols - 1, intro, fmt["small"])
+    ws.set_row(1, row_height([(intro, width, 9)]))
+    row, breaks = 3, []
+    for b, block in enumerate(blocks):
+        if b:
+            breaks.append(row)
+        heads = [h for h, _ in fixed] + [f"{i.name} ({i.norm_text()})" for i in block]
+        for c, h in enumerate(heads):
+            ws.write_string(row, c, h, fmt["head"] if c < len(fixed) else fmt["head9"])
+        ws.set_row(row, row_height([(h, w, 10, True) for h, (_, w) in zip(heads, fixed)] +
+                                   [(h, ind_w, 9, True) for h in heads[len(fixed):]]))
+        for name, r in ov.surveys:
+            row += 1
+            ws.write_string(row, 0, name, fmt["cell"])
+            ws.write_string(row, 1, str(r.respondents) if r.shown else f"minder dan {r.min_group}", fmt["c"])
+            ws.write_string(row, 2, r.period or "onbekend", fmt["c"])
+            for c, ind in enumerate(block, len(fixed)):
+                ir = r.indicators.get(ind.id)
+                if ir is None or not ir.asked:
+                    ws.write_string(row, c, "niet gevraagd", fmt["c"])
+                elif ir.share is None:
+                    ws.write_string(row, c, "te weinig", fmt["c"])
+                else:
+                    ws.write_string(row, c, f"{round_pct(ir.share)}%" + (" ✓" if ir.met else ""),
+                                    fmt["met"] if ir.met else fmt["c"])
+        row += 2
+    if breaks:
+        ws.set_h_pagebreaks(breaks)
+    page_setup(ws)
 
 
 def _about(ws, fmt, ov: Overview):

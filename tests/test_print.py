@@ -31,8 +31,20 @@ def outputs(tmp_path_factory, default_q):
     results = [score(read(p, q), q) for p in [a, b, *others]]
     (t, *_) = [t for t in build_trends(results) if t.gemeente == "Aalsterveen"]
     dash = write_dashboard(t.latest, d / "dash.xlsx", trend=t)
-    region = write_overview(build_overview(results), d / "regio.xlsx")
-    return {"template": b, "dashboard": dash, "regio": region}
+    # the staff survey of the example (13 indicators): its dashboard, and the region's sheet Enquête
+    from piramide import survey_definition
+    from piramide.regional import attach_surveys
+    from piramide.survey_aggregate import aggregate, pool
+    from piramide.survey_dashboard import write_dashboard as write_survey_dashboard
+    from piramide.survey_example import write_example
+    from piramide.survey_reader import read_export
+    forms = next(p for p in write_example(d / "enquete") if p.suffix == ".xlsx")
+    export = read_export(forms, survey_definition.load())
+    ov = build_overview(results)
+    attach_surveys(ov, [export])
+    region = write_overview(ov, d / "regio.xlsx")
+    survey = write_survey_dashboard(aggregate(pool([export]), texts=True), d / "enquete.xlsx")
+    return {"template": b, "dashboard": dash, "regio": region, "enquete": survey}
 
 
 def test_region_over_sheet_has_page_setup_and_footer(outputs):
@@ -46,7 +58,8 @@ def test_every_printed_sheet_has_the_footer(outputs):
     for name, path in outputs.items():
         wb = openpyxl.load_workbook(path)
         for ws in wb.worksheets:
-            if ws.sheet_state == "visible" and name != "regio" or ws.title in ("Over", "Open indicatoren", "Meldingen"):
+            if ws.sheet_state == "visible" and name != "regio" or ws.title in ("Over", "Open indicatoren", "Meldingen",
+                                                                               "Enquête"):
                 assert "ertrouwelijk" in (ws.oddFooter.left.text or ""), (name, ws.title)
 
 
@@ -106,7 +119,8 @@ def word_sizes(pdf):
 
 @needs_soffice
 def test_printed_text_is_8_pt_or_more(outputs, tmp_path):
-    pdfs = soffice_convert([outputs["template"], outputs["dashboard"], outputs["regio"]], "pdf", tmp_path / "pdf", tmp_path / "profile",
+    pdfs = soffice_convert([outputs["template"], outputs["dashboard"], outputs["regio"], outputs["enquete"]], "pdf",
+                           tmp_path / "pdf", tmp_path / "profile",
                            recalc=False)
     small = []
     for pdf in pdfs:
