@@ -194,6 +194,7 @@ def _apply_surveys(outcomes: list[Outcome], exports, strict: bool, minimum_group
         k = group_key(m.gemeente)
         latest[k] = max(latest.get(k) or m.datum, m.datum)
     has_column = any(r.gemeente for e in exports for r in e.rows)
+    in_export = {group_key(r.gemeente) for e in exports for r in e.rows if r.gemeente}
     for o in done:
         r = o.result
         if r is None:
@@ -203,6 +204,9 @@ def _apply_surveys(outcomes: list[Outcome], exports, strict: bool, minimum_group
             continue
         if not has_column and len(latest) > 1:
             extra = [finding("enq_welke_gemeente", file=str(exports[0].sources[0][0]), aantal=len(latest))]
+        elif has_column and group_key(m.gemeente) not in in_export:      # a region's export without this one
+            extra = [finding("enq_gemeente_niet_in_export", file=m.source, gemeente=m.gemeente,
+                             export=str(exports[0].sources[0][0]))]
         else:
             pooled = pool(exports, m.gemeente if has_column else None)
             result = aggregate(pooled, minimum_group)

@@ -181,6 +181,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "enq_map_leeg": (FOUT, "in deze map staan geen exports (.xlsx of .csv). Geef de bestanden zelf, of een andere map."),
     "enq_ver_van_meting": (WAARSCHUWING, "de enquête is van {periode}, {maanden} maanden van de meting van {datum}: haar "
                                          "antwoorden zeggen misschien niet meer hoe het nu is. Gebruik een recente enquête."),
+    "enq_gemeente_niet_in_export": (WAARSCHUWING, "de enquête-export {export} heeft geen antwoorden van {gemeente}; de vragen "
+                                                  "die de enquête zou beantwoorden, blijven zoals in het werkboek."),
     "enq_weinig_respondenten": (WAARSCHUWING, "de enquête{van} heeft {aantal} respondenten, minder dan {minimum}: er worden geen cijfers "
                                               "getoond, alleen het aantal."),
     "pijler_niet_te_beoordelen": (WAARSCHUWING, "alle vragen van pijler {pijler} zijn n.v.t.; deze pijler is niet te beoordelen."),

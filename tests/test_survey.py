@@ -651,3 +651,16 @@ def test_a_survey_without_indicators_still_gets_a_dashboard_that_says_so(tmp_pat
     assert any("geen indicatoren" in t for t in texts) and not wb["Overzicht"]._charts
     per = wb["Per afdeling"]
     assert per.column_dimensions["B"].width > 12             # 'Respondenten' is not narrowed by an empty block
+
+
+def test_a_region_wide_export_answers_each_gemeente_and_says_which_it_lacks(tmp_path, linked, survey):
+    from piramide.batch import run as run_batch
+    ede = filled(linked, tmp_path / "ede.xlsx", _answers(linked, A_01="nee"), gemeente="Ede")
+    renkum = filled(linked, tmp_path / "renkum.xlsx", _answers(linked, A_01="nee"), gemeente="Renkum")
+    head = ["Gemeente", "afdeling", "meldpunt", "melden"]
+    export = read_export(lime_csv(tmp_path / "regio.csv", [["Ede", "A", "Ja", "Ja"]] * 6, head), survey)
+    r = run_batch([ede, renkum], qmod.candidates([linked]), surveys=[export])
+    got = {o.result.measurement.gemeente: (o.status, o.result.measurement.answers["A-01"].label,
+                                           [f.code for f in o.findings if f.code.startswith("enq_")]) for o in r.inputs}
+    assert got["Ede"][:2] == ("verwerkt", "ja")
+    assert got["Renkum"] == ("verwerkt", "nee", ["enq_gemeente_niet_in_export"])
