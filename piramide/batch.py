@@ -125,35 +125,35 @@ def _read_one(path: Path):
 def score_files(paths: list[Path], candidates: Sequence, strict: bool = False, progress: bool | None = None,
                 workers: int | None = None) -> list[Outcome]:
     """Outcomes in the order of `paths`, whatever the number of processes. Workers read;
-    scoring (under a millisecond a file) happens here, so no definition crosses a process."""
+    scoring (under a millisecond a file) happens here, each read as it arrives (not after the
+    last one, when one core would sit idle), so no definition crosses a process."""
     from .scoring import score
     if progress is None:
         progress = sys.stderr.isatty()
     paths = [Path(p) for p in paths]
     workers = workers or os.cpu_count() or 1
     _init(candidates)
+
+    def outcomes(reads):
+        for path, (m, qi, problem) in zip(paths, reads):
+            if m is None:
+                status = OVERGESLAGEN if problem.code == "eigen_uitvoer" else MISLUKT
+                yield Outcome(path, status, None, [problem])
+                continue
+            try:
+                r = score(m, candidates[qi])
+            except Exception as exc:  # noqa: BLE001 - a bug in scoring must not cost the rest of the batch
+                yield Outcome(path, MISLUKT, None, [finding("invoer_intern", file=str(path), detail=type(exc).__name__)])
+                continue
+            r.findings, failed = _judge(r.findings, strict)
+            yield Outcome(path, MISLUKT if failed else VERWERKT, r, r.findings)
+
     if len(paths) < PARALLEL_FROM or workers == 1:
-        reads = _with_bar(map(_read_one, paths), len(paths), progress)
-    else:
-        from concurrent.futures import ProcessPoolExecutor  # only for many files: its import costs 20 ms
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(candidates, True)) as pool:
-            reads = _with_bar(pool.map(_read_one, paths, chunksize=max(1, len(paths) // (workers * 8))),
-                              len(paths), progress)
-    out = []
-    for path, (m, qi, problem) in zip(paths, reads):
-        if m is None:
-            status = OVERGESLAGEN if problem.code == "eigen_uitvoer" else MISLUKT
-            out.append(Outcome(path, status, None, [problem]))
-            continue
-        try:
-            r = score(m, candidates[qi])
-        except Exception as exc:  # noqa: BLE001 - a bug in scoring must not cost the rest of the batch
-            out.append(Outcome(path, MISLUKT, None, [finding("invoer_intern", file=str(path),
-                                                             detail=type(exc).__name__)]))
-            continue
-        r.findings, failed = _judge(r.findings, strict)
-        out.append(Outcome(path, MISLUKT if failed else VERWERKT, r, r.findings))
-    return out
+        return _with_bar(outcomes(map(_read_one, paths)), len(paths), progress)
+    from concurrent.futures import ProcessPoolExecutor  # only for many files: its import costs 20 ms
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(candidates, True)) as pool:
+        reads = pool.map(_read_one, paths, chunksize=max(1, len(paths) // (workers * 8)))
+        return _with_bar(outcomes(reads), len(paths), progress)
 
 
 def run(paths: list[Path], candidates: Sequence[Questionnaire], strict: bool = False, progress: bool | None = None,

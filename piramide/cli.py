@@ -459,11 +459,11 @@ def _surveys(paths, definition, minimum, inputs, detail):
     """The survey exports of --enquete, read (None without --enquete); an export that cannot
     be read stops the run before any dashboard, since the dashboards would silently lack what
     was asked."""
-    from .cli_enquete import check_minimum, load_survey, read_exports
     if not paths:
         if definition is not None or minimum is not None:
             raise click.UsageError("--enquete-definitie en --minimum-groep horen bij --enquete; geef ook de export.")
         return None
+    from .cli_enquete import check_minimum, load_survey, read_exports
     survey = load_survey(definition)
     check_minimum(survey, minimum)
     clash = set(map(str, paths)) & set(map(str, inputs))

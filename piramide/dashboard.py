@@ -242,7 +242,6 @@ def _improvements(wb, ws, fmt, r: Result, plan=None):
     """The verbeterpunten with yellow columns for the gemeente's action plan. With `plan` (the
     previous plan carried over): its summary on top, every action in the gemeente's own order
     with what the new measurement says of it (Uitkomst), then the new verbeterpunten."""
-    from .actionplan import O_NIEUW, outcome_text
     # With a plan the indicator's status is in Uitkomst ("indicator nu deels"): room for the rest.
     heads = [("Nr", 4), ("Pijler", 13), ("Fase", 4), ("Indicator", 14)] + ([] if plan else [("Status", 9)]) + \
         [("Waarom", 9), ("Handvat: wat helpt", 26 if plan else 28), ("Actiehouder", 12), ("Streefdatum", 10),
@@ -257,6 +256,7 @@ def _improvements(wb, ws, fmt, r: Result, plan=None):
                  f"{imp.indicator.indicator.id} {imp.indicator.indicator.name}", imp.indicator.status, imp.reason,
                  handvat_text(imp.indicator.indicator), None, None, None, None] for i, imp in enumerate(r.improvements, 1)]
     else:
+        from .actionplan import O_NIEUW, outcome_text      # only with a plan: a plain score never imports it
         rows = []
         for pr in plan.rows:
             a, ir = pr.action, pr.indicator

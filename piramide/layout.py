@@ -41,6 +41,8 @@ TEXT_WORDS = frozenset({"vraag", "vragen", "vraagstelling", "vraagtekst", "omsch
                         "tekst", "onderwerp"})
 ANSWER_WORDS = frozenset({*L.ANSWER_ALIASES, "ja/nee", "ja/deels/nee", "ja/nee/deels", "ja/nee/n.v.t.",
                           "ja/deels/nee/n.v.t.", "antwoord (ja/nee)", "beoordeling", "keuze", "uw antwoord"})
+# Every word that can make a row a header (with the answer labels of the definition).
+_HEADER_WORDS = ID_WORDS | frozenset(L.ID_ALIASES) | NUMBER_WORDS | TEXT_WORDS | ANSWER_WORDS
 # An answer column that answer-label columns beside it outrank: usually a formula counting the marks.
 WEAK_ANSWER_WORDS = frozenset({"score", "beoordeling"})
 # The answer labels when there is no definition to ask (questionnaire infer): the default scale.
@@ -170,7 +172,9 @@ def read_header(rows: list[tuple], r: int, answer_labels: dict[str, str]) -> Hea
     keys: list[int] = []
     text = answer = remark = basis = evidence = None
     words = list(_words(row))
-    if not words:
+    # Without an id, number, text or answer word or an answer label, nothing below can make a
+    # header of it: most rows of a workbook end here.
+    if not any(key in _HEADER_WORDS or key in answer_labels for _, key in words):
         return None
     for c, key in words:
         if key in ID_WORDS or key in L.ID_ALIASES or key in NUMBER_WORDS:

@@ -11,6 +11,7 @@ missing (`_explain`). Reading knows nothing of scoring.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
@@ -27,7 +28,7 @@ from . import layout, parts
 from .answers import cell_text, normalize
 from .findings import finding, fragment
 from .errors import InputError, ReadError
-from .gate import gated
+from .gate import gated_archive
 from .measurement import EMPTY, INVALID, Answer, Measurement
 from .model import NVT, UNKNOWN, Question, Questionnaire
 from .output import OUTPUT_MARK
@@ -61,6 +62,8 @@ class _TooMany(Exception):
 
 
 _TOO_MANY = object()
+# calamine's empty cell "" as None, every other value as it is: mapped in C, row by row
+_NONE_FOR_EMPTY: dict[object, object] = {"": None}
 
 
 @dataclass
@@ -77,7 +80,7 @@ def cell_ref(row: int, col: int) -> str:
 
 
 def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "auto",
-              pkg: parts.Package | None = None) -> Book:
+              pkg: parts.Package | None = None, archive: zipfile.ZipFile | None = None) -> Book:
     """Read every sheet once.
 
     python-calamine reads values about ten times faster than openpyxl; it is used when it is
@@ -87,7 +90,7 @@ def load_book(data: bytes, fname: str, data_only: bool = True, engine: str = "au
     rather than values. Both give the same Book: error values as their text, Excel's _xHHHH_
     escapes decoded, hidden sheets and the 1904 date system known. A test demands it."""
     if data_only and engine != "openpyxl":
-        book = _calamine_book(data, pkg)
+        book = _calamine_book(data, pkg, archive)
         if book is _TOO_MANY:
             raise ReadError(finding("invoer_te_veel_cellen", file=fname, aantal=MAX_BOOK_CELLS))
         if isinstance(book, Book):
@@ -107,22 +110,28 @@ _MARK = re.compile(rb"""name\s{0,8}=\s{0,8}["']%s["'][^>]{0,400}>\s{0,40}<[^>]{1
                    % OUTPUT_MARK.encode())
 
 
-def package(data: bytes) -> parts.Package | None:
+def package(data: bytes, archive: zipfile.ZipFile | None = None) -> parts.Package | None:
     """What the workbook's package says (sheets, visibility, date system), read once per file;
-    None when it does not say, and the bounded openpyxl path decides."""
+    None when it does not say, and the bounded openpyxl path decides. `archive`: the zip of
+    `data`, already opened by the gate."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
+        with _opened(data, archive) as z:
             return parts.inspect(z)
     except Exception:  # noqa: BLE001 - any doubt: openpyxl reads it, in its own words
         return None
 
 
-def own_output(data: bytes, pkg: parts.Package | None = None) -> str:
+def _opened(data: bytes, archive: zipfile.ZipFile | None):
+    """The zip already opened (left open for the next look), else `data` opened for one block."""
+    return contextlib.nullcontext(archive) if archive is not None else zipfile.ZipFile(io.BytesIO(data))
+
+
+def own_output(data: bytes, pkg: parts.Package | None = None, archive: zipfile.ZipFile | None = None) -> str:
     """'dashboard' or 'regio-overzicht' when the file is one of piramide's own outputs (also
     renamed): by the mark every output carries, or, for outputs of before the mark, by its
     sheets. '' for anything else."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
+        with _opened(data, archive) as z:
             try:
                 with z.open("docProps/custom.xml") as fh:
                     custom = fh.read(1 << 20)
@@ -137,13 +146,14 @@ def own_output(data: bytes, pkg: parts.Package | None = None) -> str:
     return next((kind for kind, sheets in _OWN_SHEETS.items() if len(sheets & names) >= 3), "")
 
 
-def _calamine_book(data: bytes, pkg: parts.Package | None = None) -> Book | object | None:
+def _calamine_book(data: bytes, pkg: parts.Package | None = None,
+                   archive: zipfile.ZipFile | None = None) -> Book | object | None:
     try:
         import python_calamine as pc
     except ImportError:
         return None
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
+        with _opened(data, archive) as z:
             pkg = pkg or parts.inspect(z)
             extents = {}
             for sp in pkg.sheets:
@@ -165,7 +175,7 @@ def _calamine_book(data: bytes, pkg: parts.Package | None = None) -> Book | obje
             # calamine's empty cell is "", openpyxl's is None: speak openpyxl's language
             errors = extents[sp.name].errors
             if not errors:
-                out[sp.name] = [tuple([None if v == "" else v for v in row]) for row in grid]
+                out[sp.name] = [tuple(map(_NONE_FOR_EMPTY.get, row, row)) for row in grid]
                 continue
             rows = [[None if v == "" else v for v in row] for row in grid]
             for (r, c), text in errors.items():
@@ -308,14 +318,15 @@ def gated_book(path: Path, data: bytes | None = None, engine: str = "auto",
     """A workbook through the gate, refused with the finding `own` when it is one of
     piramide's own outputs, and read once: for a measurement and for `questionnaire infer`."""
     try:
-        data = gated(path, data)
+        data, archive = gated_archive(path, data)
     except InputError as exc:
         raise ReadError(exc.finding) from None
-    pkg = package(data)
-    kind = own_output(data, pkg)
-    if kind:
-        raise ReadError(finding(own, file=str(path), soort=_KIND_WORDS.get(kind, kind)))
-    return data, pkg, load_book(data, str(path), engine=engine, pkg=pkg)
+    with archive:                   # the zip directory parsed once per file, by the gate
+        pkg = package(data, archive)
+        kind = own_output(data, pkg, archive)
+        if kind:
+            raise ReadError(finding(own, file=str(path), soort=_KIND_WORDS.get(kind, kind)))
+        return data, pkg, load_book(data, str(path), engine=engine, pkg=pkg, archive=archive)
 
 
 def _info(sheets) -> tuple[str, dict[str, tuple[str, str]]]:
@@ -830,9 +841,17 @@ def _right_of(row: tuple, c: int):
     return v, c + 1
 
 
-def _meta_hits(book: Book, q: Questionnaire) -> tuple[dict, set[str]]:
-    """Every place a front-sheet label stands, per field: (value, sheet, row, value col);
-    and the labels themselves."""
+_META_LABELS: dict[int, tuple[Questionnaire, dict, dict]] = {}
+_META_CELLS_MAX = 20_000
+
+
+def _meta_labels(q: Questionnaire) -> tuple[dict, dict]:
+    """The front-sheet labels of `q` (normalised label -> field), and what each cell text said
+    before: the same labels come back in every workbook of a region. Built once per
+    definition, kept in memory only, bounded."""
+    hit = _META_LABELS.get(id(q))
+    if hit is not None and hit[0] is q:
+        return hit[1], hit[2]
     labels: dict[str, str | tuple[str, str]] = {L.norm(lbl): key for key, lbl in L.META.items()}
     for field_key, aliases in L.META_ALIASES.items():
         for a in aliases:
@@ -841,6 +860,27 @@ def _meta_hits(book: Book, q: Questionnaire) -> tuple[dict, set[str]]:
         for form in (p.name, p.id):
             labels[L.norm(L.AMBITIE_PREFIX + form)] = ("amb", p.id)
             labels[L.norm("ambitie " + form)] = ("amb", p.id)
+    said: dict[str, tuple] = {}
+    if len(_META_LABELS) >= 8:              # a run reads with a few definitions; a test with many
+        _META_LABELS.clear()
+    _META_LABELS[id(q)] = (q, labels, said)
+    return labels, said
+
+
+def _meta_cell(v: str, labels: dict) -> tuple:
+    """The field a cell's text names, and the value after its colon ("Gemeente: Teststad")."""
+    key = labels.get(L.norm(v))
+    here = None
+    if key is None and ":" in v:
+        label, _, here = v.partition(":")
+        key = labels.get(L.norm(label)) if here.strip() else None
+    return key, here
+
+
+def _meta_hits(book: Book, q: Questionnaire) -> tuple[dict, set[str]]:
+    """Every place a front-sheet label stands, per field: (value, sheet, row, value col);
+    and the labels themselves."""
+    labels, said = _meta_labels(q)
     hits: dict = {}
     for title, rows in book.sheets.items():
         if title == L.SHEET_TERMS:          # the glossary explains "RIEC", it does not fill it in
@@ -850,11 +890,12 @@ def _meta_hits(book: Book, q: Questionnaire) -> tuple[dict, set[str]]:
             for c, v in enumerate(row[:META_SCAN_COLS]):
                 if not isinstance(v, str) or len(v) > 80:
                     continue
-                key = labels.get(L.norm(v))
-                here = None
-                if key is None and ":" in v:            # "Gemeente: Teststad" in one cell
-                    label, _, here = v.partition(":")
-                    key = labels.get(L.norm(label)) if here.strip() else None
+                known = said.get(v)
+                if known is None:
+                    known = _meta_cell(v, labels)
+                    if len(said) < _META_CELLS_MAX:
+                        said[v] = known
+                key, here = known
                 if key is None or key in seen_in_row:
                     continue
                 seen_in_row.add(key)

@@ -54,6 +54,8 @@ def test_one_score_imports_no_pandas_openpyxl_or_numpy_and_parses_one_definition
     assert heavy(got["modules"]) == []
     assert "xlsxwriter" in got["modules"] and "python_calamine" in got["modules"]   # the runner did the work
     assert got["parsed"] == 1          # the built-in 1.0 and veilige-publieke-taak are not parsed
+    # what only an action plan or a survey needs stays out of a plain score
+    assert {"piramide.actionplan", "piramide.cli_enquete", "piramide.survey"}.isdisjoint(got["modules"])
 
 
 def test_empty_answers_and_an_uncalculated_formula_still_need_no_openpyxl(tmp_path, default_q):
@@ -188,3 +190,19 @@ def test_a_twin_is_used_only_when_made_from_this_text_and_only_beside_a_builtin(
     assert qmod.parsed_twin(twin, SMALL) is None
     twin.write_text(json.dumps({"toml_sha256": qmod.text_sha256(SMALL), "data": forged}), encoding="utf-8")
     assert qmod.load(toml).title == "Testpiramide"                       # a user's folder: the TOML decides
+
+
+def test_one_read_parses_the_zip_directory_once(tmp_path, default_q, monkeypatch):
+    """The gate opens and checks the zip; the package, the mark of our outputs and the fast
+    reader look into that same one instead of parsing its directory again."""
+    path = filled(default_q, tmp_path / "gemeente.xlsx", all_answers(default_q))
+    calls = []
+    real = zipfile.ZipFile._RealGetContents
+
+    def counted(self):
+        calls.append(1)
+        return real(self)
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted)
+    m = reader.read(path, default_q)
+    assert len(m.answers) == len(default_q.questions)
+    assert len(calls) == 1
