@@ -10,7 +10,10 @@ Measures medians over repeated runs of:
       loads that file (and `piramide check FILE`, and a bare interpreter start, for reference);
   (c) `piramide region DIR` over all N as a process, against the floors spread over all cores
       (each floor also as one process, interpreter start and imports included);
-  (d) peak memory (max RSS of the largest single process).
+  (d) peak memory (max RSS of the largest single process);
+  (e) the stack's own floors: a process that only imports click, xlsxwriter and python-calamine
+      (what one score cannot do without), and per file the gate, the package and the extent
+      scan before the calamine read (what a region of untrusted files cannot do without).
 Prints the ratios, with the targets of issue 17: one score at most 0.5x its floor, the region
 at most 1.5x bare python-calamine over the same cores, peak memory under 300 MB. Tests never
 assert wall-clock times; this script is where speed is measured (the installed piramide, run
@@ -84,6 +87,28 @@ files = sys.argv[2:]
 with ProcessPoolExecutor(int(sys.argv[1])) as pool:
     list(pool.map(load, files, chunksize=8))
 """
+# What the product cannot do without, measured as floors of its own (not targets): the
+# libraries one score must import, and per file of a region the gate, the package and the
+# extent scan that make a hostile workbook safe to hand to python-calamine, plus that read.
+# The distance between these and the floors above is work that no change to piramide's own
+# code can remove; the distance between piramide and these is what its code costs.
+STACK_ONE = "import click, xlsxwriter, python_calamine"
+FLOOR_GATED = """
+import io, sys, python_calamine as pc
+from concurrent.futures import ProcessPoolExecutor
+from piramide import gate, parts
+def load(p):
+    data, z = gate.gated_archive(p)
+    with z:
+        pkg = parts.inspect(z)
+        for sp in pkg.sheets:
+            parts.scan(z.read(sp.part))
+    wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    for n in wb.sheet_names: wb.get_sheet_by_name(n).to_python(skip_empty_area=False)
+files = sys.argv[2:]
+with ProcessPoolExecutor(int(sys.argv[1])) as pool:
+    list(pool.map(load, files, chunksize=8))
+"""
 ONE_OPENPYXL = "import sys, openpyxl; openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True).close()"
 
 
@@ -147,10 +172,12 @@ def main():
         singles = {"floor_one": [sys.executable, "-c", ONE_OPENPYXL, one],
                    "score_one": piramide_cmd + ["score", one, "-o", str(work / "dash"), "--force"],
                    "check_one": piramide_cmd + ["check", one],
-                   "python": [sys.executable, "-c", "pass"]}
+                   "python": [sys.executable, "-c", "pass"],
+                   "stack_one": [sys.executable, "-c", STACK_ONE]}
         res.update(interleaved(singles, one_repeats, **run))
         res["floor_openpyxl"] = timed([sys.executable, "-c", FLOOR_OPENPYXL, str(cores), *files], args.repeats, **run)
         res["floor_calamine"] = timed([sys.executable, "-c", FLOOR_CALAMINE, str(cores), *files], args.repeats, **run)
+        res["floor_gated"] = timed([sys.executable, "-c", FLOOR_GATED, str(cores), *files], args.repeats, **run)
         res["floor_pandas"] = timed([sys.executable, "-c", FLOOR_PANDAS, str(cores), *files], args.repeats, **run)
         res["region"] = timed(piramide_cmd + ["region", str(folder), "-o", str(work / "regio.xlsx"), "--force"],
                               args.repeats, **run)
@@ -159,10 +186,12 @@ def main():
         print(f"{'measurement':48} {'median':>9} {'per file':>9} {'peak RSS':>9}")
         rows = [("python -c pass (interpreter start)", "python", 1),
                 ("floor: python + import openpyxl + load 1 file", "floor_one", 1),
+                ("stack: python + click, xlsxwriter, calamine", "stack_one", 1),
                 ("piramide score 1 file (process, end to end)", "score_one", 1),
                 ("piramide check 1 file (process)", "check_one", 1),
                 (f"floor: bare openpyxl load, {n} files, {cores} cores", "floor_openpyxl", n),
                 (f"floor: python-calamine read, {n} files, {cores} cores", "floor_calamine", n),
+                (f"stack: gate + scan + calamine, {n} files, {cores} cores", "floor_gated", n),
                 (f"floor: pandas.read_excel, {n} files, {cores} cores", "floor_pandas", n),
                 (f"piramide region, {n} files (process)", "region", n)]
         for label, key, count in rows:
@@ -173,11 +202,17 @@ def main():
         r2 = res["region"][0] / res["floor_openpyxl"][0]
         r3 = res["region"][0] / res["floor_calamine"][0]
         r4 = res["region"][0] / res["floor_pandas"][0]
+        s1 = res["stack_one"][0] / res["floor_one"][0]
+        s3 = res["floor_gated"][0] / res["floor_calamine"][0]
         peak = max(v[1] for k, v in res.items() if k in ("score_one", "region"))
         print(f"ratio score 1 file / floor process:            {r1:5.2f}  (target <= 0.5)")
         print(f"ratio region / bare openpyxl over {cores} cores:      {r2:5.2f}")
         print(f"ratio region / python-calamine over {cores} cores:    {r3:5.2f}  (target <= 1.5)")
         print(f"ratio region / pandas.read_excel over {cores} cores:  {r4:5.2f}")
+        print(f"stack alone / floor process (one score):       {s1:5.2f}  (imports piramide cannot do without)")
+        print(f"stack alone / python-calamine (region):        {s3:5.2f}  (gate and scan a hostile file needs)")
+        print(f"ratio score 1 file / stack alone:              {res['score_one'][0] / res['stack_one'][0]:5.2f}")
+        print(f"ratio region / gate + scan + calamine:         {res['region'][0] / res['floor_gated'][0]:5.2f}")
         print(f"peak RSS of a piramide process:                {peak:5d} MB (target < 300)")
         ok = r1 <= 0.5 and r3 <= 1.5 and peak < 300
         print("targets met" if ok else "targets NOT met")

@@ -4,8 +4,9 @@ system, and, in one linear pass over each referenced sheet, where its cells lie 
 hold an error value.
 
 Every scan here is bounded by work, not only by bytes: each regular expression is anchored
-and has bounded repetition, so a hostile part (say 38 KB of `<c r=" ` repeated) costs time
-in proportion to its size, never to its square. Parts the workbook does not reference are
+and has bounded repetition, or a run that stops at the next '<' (so no byte belongs to two
+runs), and a hostile part (say 38 KB of `<c r=" ` repeated) costs time in proportion to its
+size, never to its square. Parts the workbook does not reference are
 never read.
 """
 
@@ -22,22 +23,31 @@ ROW_LIMIT, COL_LIMIT = 9999, 60      # the dense grid a fast reader may build
 MAX_CELLS = 500_000                  # beyond this many cells the bounded reader decides
 TAG_MAX = 1024                       # a cell's start tag is never longer than this
 
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?c(?=[\s/>])")
+# A cell start as a lenient parser sees one: any element whose local name is 'c', whatever its
+# prefix (python-calamine reads <é:c>, <:c> and a prefix of 40 characters as cells). The prefix
+# runs up to the next space, '/', '<' or '>', so each byte belongs to one candidate: linear.
+_CELL = re.compile(rb"<(?:[^\s/<>]*:)?c(?=[\s/>])")
+_PREFIXED_CELL = rb"<[^\s/<>]*:c[\s/>]"
 _TAG_END = re.compile(rb"[^<>]{0,%d}>" % TAG_MAX)
 _ATTR_R = re.compile(rb"""\sr\s{0,8}=\s{0,8}["']\$?([A-Z]{1,3})\$?([0-9]{1,7})["']""")
 _ATTR_T = re.compile(rb"""\st\s{0,8}=\s{0,8}["']([A-Za-z]{1,12})["']""")
+# Any attribute named r or t, also prefixed: a cell with two of either has no one place or kind
+# (calamine takes the last r, the careful loop the first), and is left to the bounded reader.
+_ANY_R = re.compile(rb"[\s:]r\s{0,8}=")
+_ANY_T = re.compile(rb"[\s:]t\s{0,8}=")
 _ERROR_VALUE = re.compile(rb"(?:<(?:[\w.-]{1,30}:)?f\b[^<>]{0,1024}(?:/>|>[^<]{0,65536}</(?:[\w.-]{1,30}:)?f>))?"
                           rb"\s{0,64}<(?:[\w.-]{1,30}:)?v>([^<]{0,64})</")
 
-# The common case, as Excel, LibreOffice and xlsxwriter write cells: the reference first, and
-# near (column A..BH, row 1..9999; see ROW_LIMIT, COL_LIMIT). One search finds the first cell
-# that is not so: a cell start without its reference first, a far one, or a cell with a
-# namespace prefix; when there is none, every cell lies within the limits.
-_NOT_NEAR = re.compile(rb"""<c(?=[\s/>])(?! r="(?:[A-Z]|A[A-Z]|B[A-H])[0-9]{1,4}")|<[\w.-]{1,30}:c[\s/>]""")
-_NOT_NEAR_PLAIN = re.compile(rb"""<c(?=[\s/>])(?! r="(?:[A-Z]|A[A-Z]|B[A-H])[0-9]{1,4}")""")
-_NEAR_START = b'<c r="'
-
-_ANY_ERROR = re.compile(rb"""\st\s{0,8}=\s{0,8}["']e["']""")
+# The common case, as Excel, LibreOffice, openpyxl and xlsxwriter write cells: the reference
+# first and near (column A..BH, row 1..9999; see ROW_LIMIT, COL_LIMIT), then at most a style and
+# a type that is not an error, and the tag ends. One search finds the first cell start that is
+# not exactly so (and, with the prefix, a cell with a namespace prefix); when there is none,
+# every cell lies within the limits and none holds an error value. Anything else, say a cell
+# with its attributes in another order, takes the careful loop, which decides alone.
+_PLAIN = rb'<c(?=[\s/>])(?! r="(?:[A-Z]|A[A-Z]|B[A-H])[0-9]{1,4}"(?: s="[0-9]{1,5}")?(?: t="(?:s|n|b|str|inlineStr|d)")?/?>)'
+_NOT_PLAIN = re.compile(_PLAIN)
+_NOT_PLAIN_OR_PREFIXED = re.compile(_PLAIN + rb"|" + _PREFIXED_CELL)
+_SHORTEST_CELL = len(b"<c/>")
 
 REL_WORKSHEET = "/worksheet"
 
@@ -125,13 +135,12 @@ def _column(letters: bytes) -> int:
 def scan(xml: bytes) -> Extent:
     """One pass over a worksheet part: do all cells lie within the limits, by their own
     reference, and which cells hold an error value. Stops at the first cell out of bounds."""
-    maybe_error = (b'"e"' in xml or b"'e'" in xml) and _ANY_ERROR.search(xml) is not None
-    # A cell tag with a namespace prefix (<x:c) needs the slower pattern; without ':c' in the
-    # part there is none, and the plain pattern is about twice as fast on the questions sheet.
-    not_near = _NOT_NEAR if b":c" in xml else _NOT_NEAR_PLAIN
-    if not maybe_error and xml.count(_NEAR_START) <= MAX_CELLS and not_near.search(xml) is None:
-        # Fast path, all in C: no error value, and every cell starts with a near reference.
-        return Extent(True)
+    # Without ':c' in the part no cell tag has a namespace prefix, and the plain search does.
+    # A part shorter than MAX_CELLS of the shortest cell cannot hold more of them; else count.
+    not_plain = _NOT_PLAIN_OR_PREFIXED if b":c" in xml else _NOT_PLAIN
+    few = len(xml) < MAX_CELLS * _SHORTEST_CELL or xml.count(b"<c") <= MAX_CELLS
+    if few and not_plain.search(xml) is None:
+        return Extent(True)               # fast path, all in C: every cell plain and near
     errors: dict[tuple[int, int], str] = {}
     for count, m in enumerate(_CELL.finditer(xml)):
         if count >= MAX_CELLS:
@@ -141,10 +150,12 @@ def scan(xml: bytes) -> Extent:
             return Extent(False)
         tag = xml[m.end():end.end()]
         ref = _ATTR_R.search(tag)
-        if ref is None:
-            return Extent(False)                 # a cell without its own place: positions are guessed
+        if ref is None or len(_ANY_R.findall(tag)) != 1:
+            return Extent(False)                 # a cell without one place of its own: positions are guessed
         row, col = int(ref.group(2)) - 1, _column(ref.group(1))
         if row >= ROW_LIMIT or col >= COL_LIMIT or row < 0:
+            return Extent(False)
+        if len(_ANY_T.findall(tag)) > 1:
             return Extent(False)
         kind = _ATTR_T.search(tag)
         if kind is not None and kind.group(1) == b"e" and not tag.endswith(b"/>"):

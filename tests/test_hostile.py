@@ -125,6 +125,52 @@ def test_scan_finds_far_cells_and_error_values():
     assert not parts.scan(plain.replace(b'<x:c r="B1"', b'<x:c s="1"')).fits
 
 
+# A far cell disguised as python-calamine still reads it: under any namespace prefix (long,
+# empty, not ASCII, not a name at all), or with a second place. Each would have made calamine
+# build a grid of 17 billion cells (the process aborted); each must leave the fast reader.
+DISGUISED = {
+    "voorvoegsel van 31": (b'<%s:c r="XFD1048576"><v>1</v></%s:c>' % (b"a" * 31, b"a" * 31)),
+    "voorvoegsel van 40": (b'<%s:c r="XFD1048576"><v>1</v></%s:c>' % (b"a" * 40, b"a" * 40)),
+    "leeg voorvoegsel": b'<:c r="XFD1048576"><v>1</v></:c>',
+    "niet-ASCII": '<é:c r="XFD1048576"><v>1</v></é:c>'.encode(),
+    "geen naam": b'<a@b:c r="XFD1048576"><v>1</v></a@b:c>',
+    "tweede r": b'<c r="A2" r="XFD1048576"><v>1</v></c>',
+    "r met voorvoegsel": b'<c r="A2" x:r="XFD1048576"><v>1</v></c>',
+    "tweede t": b'<c r="A2" t="n" t="e"><v>#N/A</v></c>',
+}
+
+
+@pytest.mark.parametrize("name", DISGUISED)
+def test_a_disguised_cell_leaves_the_fast_reader(name):
+    sheet = b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2">%s</row></sheetData></worksheet>'
+    assert not parts.scan(sheet % DISGUISED[name]).fits
+    # the careful loop decides alike (an error value elsewhere sends the scan there)
+    assert not parts.scan((sheet % DISGUISED[name]).replace(b'<c r="A1">', b'<c r="A1" t="e">')).fits
+    if name.startswith(("voorvoegsel", "leeg", "niet", "geen")):      # near, the same cell is fine
+        near = (sheet % DISGUISED[name]).replace(b"XFD1048576", b"B2")
+        assert parts.scan(near).fits
+
+
+def test_a_far_cell_under_a_long_prefix_is_read_within_bounds(tmp_path, good):
+    """End to end, under a memory limit: the workbook is read by the bounded reader or refused
+    in Dutch; the process never aborts."""
+    with zipfile.ZipFile(good) as z:
+        part = next(sp.part for sp in parts.inspect(z).sheets if sp.name == "Vragen")
+        xml = z.read(part)
+    prefix = b"p" * 40
+    xml = xml.replace(b"<worksheet ", b'<worksheet xmlns:%s="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                      % prefix, 1)
+    xml = xml.replace(b"</sheetData>", b'<%s:row r="1048576"><%s:c r="XFD1048576"><%s:v>1</%s:v></%s:c></%s:row>'
+                      b"</sheetData>" % ((prefix,) * 6), 1)
+    p = rezip(good, tmp_path / "verstopt.xlsx", {part: xml})
+    code = ("import resource\nresource.setrlimit(resource.RLIMIT_AS, (1500 * 2**20, 1500 * 2**20))\n"
+            "import piramide\nfrom piramide.reader import ReadError\n"
+            f"try:\n    print(len(piramide.read({str(p)!r}).answers))\nexcept ReadError as e:\n    print(e.code)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert r.returncode == 0, r.stderr[-1500:]
+    assert r.stdout.strip() and "panicked" not in r.stderr, r.stderr[-1500:]
+
+
 # --- 2. metadata where the definition puts it -------------------------------------------------
 
 def test_a_hidden_sheet_in_front_does_not_rename_or_redate(tmp_path, good, small):
