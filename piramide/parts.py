@@ -71,6 +71,12 @@ class Extent:
 class Package:
     sheets: list[SheetPart]
     date1904: bool = False
+    # Every reader finds the same parts: the workbook at xl/workbook.xml (where python-calamine
+    # looks, whatever the package's own relationships say), each sheet's target in one plain
+    # form, and no two zip entries of one name. Else what was scanned need not be what calamine
+    # reads (it takes 'worksheets/../worksheets/x.xml' as an entry of that literal name), and
+    # the bounded reader decides.
+    plain: bool = True
 
     def hidden(self) -> set[str]:
         return {s.name for s in self.sheets if not s.visible}
@@ -87,8 +93,8 @@ def _attr(el, name: str) -> str | None:
     return None
 
 
-def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type, target part) of `part`."""
+def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str, str]]:
+    """Relationship id -> (type, target part, target as written) of `part`."""
     folder, base = posixpath.split(part)
     name = posixpath.join(folder, "_rels", base + ".rels")
     try:
@@ -101,28 +107,45 @@ def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
             continue
         target = _attr(el, "Target") or ""
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out[_attr(el, "Id") or ""] = (_attr(el, "Type") or "", path)
+        out[_attr(el, "Id") or ""] = (_attr(el, "Type") or "", path, target)
     return out
+
+
+CALAMINE_BOOK = "xl/workbook.xml"
+
+
+def _named_alike(target: str, part: str) -> bool:
+    """A sheet target of xl/workbook.xml that every reader resolves to `part`: relative to xl/
+    without '.', '..', '//' or a backslash, and not itself starting with 'xl/' (some readers
+    take that from the package root); or absolute, and as plain."""
+    if "\\" in target:
+        return False
+    if target.startswith("/"):
+        return part == target[1:] and posixpath.normpath(part) == part
+    return part == "xl/" + target and not target.startswith("xl/")
 
 
 def inspect(z: zipfile.ZipFile) -> Package:
     """The sheets the workbook references and its date system. Raises ValueError (or an XML
     error) when the package does not say; the caller then leaves the file to openpyxl."""
-    book = next((t for typ, t in _rels(z, "").values() if typ.endswith("/officeDocument")), "xl/workbook.xml")
+    book = next((t for typ, t, _ in _rels(z, "").values() if typ.endswith("/officeDocument")), CALAMINE_BOOK)
     root = ElementTree.fromstring(z.read(book))
     rels = _rels(z, book)
+    infos = z.infolist()
+    plain = book == CALAMINE_BOOK and len({i.filename for i in infos}) == len(infos)
     sheets, date1904 = [], False
     for el in root.iter():
         tag = _local(el.tag)
         if tag == "workbookPr":
             date1904 = (_attr(el, "date1904") or "").lower() in ("1", "true")
         elif tag == "sheet":
-            typ, part = rels.get(_attr(el, "id") or "", ("", ""))
+            typ, part, target = rels.get(_attr(el, "id") or "", ("", "", ""))
             if not part:
                 raise ValueError("sheet without a part")
+            plain = plain and _named_alike(target, part)
             sheets.append(SheetPart(_attr(el, "name") or "", part, (_attr(el, "state") or "visible") == "visible",
                                     typ.endswith(REL_WORKSHEET)))
-    return Package(sheets, date1904)
+    return Package(sheets, date1904, plain)
 
 
 def _column(letters: bytes) -> int:

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from click.testing import CliRunner
 import piramide
 from conftest import all_answers, filled
 from piramide import output as out_mod
-from piramide import parts
+from piramide import parts, reader
 from piramide.cli import main
 from piramide.dashboard import write_dashboard
 from piramide.output import OutputError
@@ -169,6 +170,51 @@ def test_a_far_cell_under_a_long_prefix_is_read_within_bounds(tmp_path, good):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert r.returncode == 0, r.stderr[-1500:]
     assert r.stdout.strip() and "panicked" not in r.stderr, r.stderr[-1500:]
+
+
+def _far_part(ref: bytes = b"XFD1048576") -> bytes:
+    return (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="%s"><v>1</v></c></row></sheetData></worksheet>' % ref)
+
+
+def _repackaged(good: Path, dst: Path, how: str) -> Path:
+    """The workbook `good` with the Vragen sheet named so that python-calamine reads another
+    part than the one a plain reading of the package finds, that other part holding a far cell."""
+    with zipfile.ZipFile(good) as z:
+        names = z.namelist()
+        sheet = next(sp for sp in parts.inspect(z).sheets if sp.name == "Vragen")
+        rels, root, book = z.read("xl/_rels/workbook.xml.rels"), z.read("_rels/.rels"), z.read("xl/workbook.xml")
+    target = sheet.part.removeprefix("xl/").encode()
+    if how == "punten":            # worksheets/./sheet3.xml: calamine opens an entry of that very name
+        odd = target.replace(b"/", b"/./", 1)
+        return rezip(good, dst, {"xl/_rels/workbook.xml.rels": rels.replace(b'"%s"' % target, b'"%s"' % odd),
+                                 "xl/" + odd.decode(): _far_part()})
+    if how == "ander werkboek":    # the package's workbook elsewhere, naming the sheet's old part;
+        with zipfile.ZipFile(good) as z:   # calamine reads xl/workbook.xml, naming the far one
+            old = z.read(sheet.part)
+        return rezip(good, dst, {"_rels/.rels": root.replace(b"xl/workbook.xml", b"xl/ander.xml"),
+                                 "xl/ander.xml": book, "xl/worksheets/oud.xml": old, sheet.part: _far_part(),
+                                 "xl/_rels/ander.xml.rels": rels.replace(b'"%s"' % target, b'"worksheets/oud.xml"')})
+    assert how == "dubbel"         # two entries of one name (both readers take the last one today)
+    path = rezip(good, dst, {})
+    with zipfile.ZipFile(path, "a") as z, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        z.writestr(sheet.part, _far_part(b"B2"))
+    assert len(names) + 1 == len(zipfile.ZipFile(path).namelist())
+    return path
+
+
+@pytest.mark.parametrize("how", ["punten", "ander werkboek", "dubbel"])
+def test_a_package_that_readers_may_read_differently_is_left_to_the_bounded_reader(tmp_path, good, how):
+    p = _repackaged(good, tmp_path / "anders.xlsx", how)
+    assert reader.package(p.read_bytes()).plain is False
+    assert reader.package(good.read_bytes()).plain is True
+    code = ("import resource\nresource.setrlimit(resource.RLIMIT_AS, (1500 * 2**20, 1500 * 2**20))\n"
+            "import piramide\nfrom piramide.reader import ReadError\n"
+            f"try:\n    print(len(piramide.read({str(p)!r}).answers))\nexcept ReadError as e:\n    print(e.code)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip(), r.stderr[-1500:]
+    assert "panicked" not in r.stderr, r.stderr[-1500:]
 
 
 # --- 2. metadata where the definition puts it -------------------------------------------------
