@@ -75,6 +75,9 @@ def lines(text, width: float, font_size: float = 10, bold: bool = False) -> int:
     per_line = max(1, int(width * 1.1 * 10 / font_size / (1.1 if bold else 1.0)))
     n = 0
     for para in str(text).split("\n"):
+        if len(para) <= per_line:        # fits as it stands (a list of names: every line does)
+            n += 1
+            continue
         count, cur = 1, 0
         for word in para.split():
             if cur and cur + 1 + len(word) <= per_line:

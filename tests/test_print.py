@@ -15,6 +15,7 @@ from piramide.reader import read
 from piramide.regional import build_overview
 from piramide.scoring import score
 from piramide.style import LINE
+from piramide.style import lines as style_lines
 
 LONG = "Wij hebben dit vastgelegd in het beleid en evalueren het jaarlijks met het college. " * 4
 
@@ -146,3 +147,16 @@ def test_every_finding_code_fits_on_one_line_of_its_column():
     from piramide.findings import CATALOGUE
     from piramide.style import CODE_WIDTH
     assert max(len(code) for code in CATALOGUE) <= CODE_WIDTH - 2
+
+
+@pytest.mark.parametrize("text,width,expected", [
+    ("kort", 10, 1),                                  # 11 characters per line at 10 pt
+    ("Den Haag\nEde\nZaanstad", 10, 3),               # a list of names: one line each
+    ("een twee drie vier vijf", 10, 3),               # 'een twee' | 'drie vier' | 'vijf'
+    ("aaaaaaaaaaaaaaaaaaaaaaa", 10, 3),               # one word of 23 breaks inside: 11 + 11 + 1
+    ("een  twee", 4, 2),                              # two spaces count as the one a wrap leaves
+    ("", 10, 1),
+    ("a" * 11, 10, 1), ("a" * 12, 10, 2),             # one character more than the line holds
+])
+def test_wrapped_lines_are_counted_as_a_spreadsheet_wraps_words(text, width, expected):
+    assert style_lines(text, width) == expected
