@@ -6,8 +6,7 @@ hold an error value.
 Every scan here is bounded by work, not only by bytes: each regular expression is anchored
 and has bounded repetition, or a run that stops at the next '<' (so no byte belongs to two
 runs), and a hostile part (say 38 KB of `<c r=" ` repeated) costs time in proportion to its
-size, never to its square. Parts the workbook does not reference are
-never read.
+size, never to its square. Parts the workbook does not reference are never read.
 """
 
 from __future__ import annotations
@@ -35,8 +34,8 @@ _ATTR_T = re.compile(rb"""\st\s{0,8}=\s{0,8}["']([A-Za-z]{1,12})["']""")
 # (calamine takes the last r, the careful loop the first), and is left to the bounded reader.
 _ANY_R = re.compile(rb"[\s:]r\s{0,8}=")
 _ANY_T = re.compile(rb"[\s:]t\s{0,8}=")
-_ERROR_VALUE = re.compile(rb"(?:<(?:[\w.-]{1,30}:)?f\b[^<>]{0,1024}(?:/>|>[^<]{0,65536}</(?:[\w.-]{1,30}:)?f>))?"
-                          rb"\s{0,64}<(?:[\w.-]{1,30}:)?v>([^<]{0,64})</")
+_ERROR_VALUE = re.compile(rb"(?:<(?:[^\s/<>]*:)?f\b[^<>]{0,1024}(?:/>|>[^<]{0,65536}</(?:[^\s/<>]*:)?f>))?"
+                          rb"\s{0,64}<(?:[^\s/<>]*:)?v>([^<]{0,64})</")
 
 # The common case, as Excel, LibreOffice, openpyxl and xlsxwriter write cells: the reference
 # first and near (column A..BH, row 1..9999; see ROW_LIMIT, COL_LIMIT), then at most a style and

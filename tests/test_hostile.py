@@ -150,6 +150,10 @@ def test_a_disguised_cell_leaves_the_fast_reader(name):
     if name.startswith(("voorvoegsel", "leeg", "niet", "geen")):      # near, the same cell is fine
         near = (sheet % DISGUISED[name]).replace(b"XFD1048576", b"B2")
         assert parts.scan(near).fits
+        # and an error value in it is found whatever the prefix of its value
+        prefix = DISGUISED[name].split(b":c ")[0][1:]
+        error = near.replace(b'r="B2">', b'r="B2" t="e">').replace(b"<v>1</v>", b"<%s:v>#N/A</%s:v>" % (prefix, prefix))
+        assert parts.scan(error).errors == {(1, 1): "#N/A"}, error
 
 
 def test_a_far_cell_under_a_long_prefix_is_read_within_bounds(tmp_path, good):
