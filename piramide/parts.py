@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 
@@ -34,6 +35,12 @@ _ATTR_T = re.compile(rb"""\st\s{0,8}=\s{0,8}["']([A-Za-z]{1,12})["']""")
 # (calamine takes the last r, the careful loop the first), and is left to the bounded reader.
 _ANY_R = re.compile(rb"[\s:]r\s{0,8}=")
 _ANY_T = re.compile(rb"[\s:]t\s{0,8}=")
+# A cell's start tag as an XML parser reads it: attributes each after whitespace, each value
+# quoted and without '<' or '>'. Else the tag need not end at the first '>' (calamine reads
+# <c r="A1" x=">" r="XFD1048576"> as one tag with a second, far place) or a name may follow a
+# value directly (<c r="A1"r="XFD1048576">), and the bounded reader decides. Possessive: linear.
+_TAG_OK = re.compile(rb"""(?:[ \t\r\n]++[^\s=<>"'/]{1,64}+[ \t\r\n]*+=[ \t\r\n]*+(?:"[^"<>]*+"|'[^'<>]*+'))*+"""
+                     rb"""[ \t\r\n]*+/?>""")
 _ERROR_VALUE = re.compile(rb"(?:<(?:[^\s/<>]*:)?f\b[^<>]{0,1024}(?:/>|>[^<]{0,65536}</(?:[^\s/<>]*:)?f>))?"
                           rb"\s{0,64}<(?:[^\s/<>]*:)?v>([^<]{0,64})</")
 
@@ -94,20 +101,41 @@ def _attr(el, name: str) -> str | None:
 
 def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str, str]]:
     """Relationship id -> (type, target part, target as written) of `part`."""
+    return _rels_read(z, part)[0]
+
+
+REL_NS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "http://purl.oclc.org/ooxml/officeDocument/relationships")
+
+
+def _rels_read(z: zipfile.ZipFile, part: str) -> tuple[dict[str, tuple[str, str, str]], bool]:
+    """As `_rels`, and whether python-calamine reads the same relationships: each one a child
+    of the root, each id once (an external one too: calamine keeps the last of an id, external
+    or not), no attribute with a prefix (calamine takes the bare Id and Target only), and no
+    reference or entity anywhere (calamine takes Id and Target as written, undecoded)."""
     folder, base = posixpath.split(part)
     name = posixpath.join(folder, "_rels", base + ".rels")
     try:
-        root = ElementTree.fromstring(z.read(name))
+        raw = z.read(name)
     except KeyError:
-        return {}
-    out = {}
+        return {}, True
+    root = ElementTree.fromstring(raw)
+    plain = b"&" not in raw
+    out, ids = {}, set()
     for el in root:
-        if _local(el.tag) != "Relationship" or _attr(el, "TargetMode") == "External":
+        if _local(el.tag) != "Relationship":
+            continue
+        plain = plain and not any(k.startswith("{") for k in el.attrib)
+        rid = _attr(el, "Id") or ""
+        plain = plain and rid not in ids
+        ids.add(rid)
+        if _attr(el, "TargetMode") == "External":
             continue
         target = _attr(el, "Target") or ""
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out[_attr(el, "Id") or ""] = (_attr(el, "Type") or "", path, target)
-    return out
+        out[rid] = (_attr(el, "Type") or "", path, target)
+    plain = plain and len(ids) == sum(1 for el in root.iter() if _local(el.tag) == "Relationship")
+    return out, plain
 
 
 CALAMINE_BOOK = "xl/workbook.xml"
@@ -129,9 +157,9 @@ def inspect(z: zipfile.ZipFile) -> Package:
     error) when the package does not say; the caller then leaves the file to openpyxl."""
     book = next((t for typ, t, _ in _rels(z, "").values() if typ.endswith("/officeDocument")), CALAMINE_BOOK)
     root = ElementTree.fromstring(z.read(book))
-    rels = _rels(z, book)
+    rels, rels_plain = _rels_read(z, book)
     infos = z.infolist()
-    plain = book == CALAMINE_BOOK and len({i.filename for i in infos}) == len(infos)
+    plain = rels_plain and book == CALAMINE_BOOK and len({i.filename for i in infos}) == len(infos)
     sheets, date1904 = [], False
     for el in root.iter():
         tag = _local(el.tag)
@@ -141,7 +169,9 @@ def inspect(z: zipfile.ZipFile) -> Package:
             typ, part, target = rels.get(_attr(el, "id") or "", ("", "", ""))
             if not part:
                 raise ValueError("sheet without a part")
-            plain = plain and _named_alike(target, part)
+            # one relationship id, r:id as calamine reads it (any other 'id' it does not)
+            ids = [k for k in el.attrib if _local(k) == "id"]
+            plain = plain and _named_alike(target, part) and len(ids) == 1 and ids[0][1:].split("}")[0] in REL_NS
             sheets.append(SheetPart(_attr(el, "name") or "", part, (_attr(el, "state") or "visible") == "visible",
                                     typ.endswith(REL_WORKSHEET)))
     return Package(sheets, date1904, plain)
@@ -171,6 +201,8 @@ def scan(xml: bytes) -> Extent:
         if end is None:
             return Extent(False)
         tag = xml[m.end():end.end()]
+        if _TAG_OK.fullmatch(tag) is None:
+            return Extent(False)                 # not one tag as a parser reads it: no guessing
         ref = _ATTR_R.search(tag)
         if ref is None or len(_ANY_R.findall(tag)) != 1:
             return Extent(False)                 # a cell without one place of its own: positions are guessed
@@ -217,3 +249,30 @@ def formula_cells(xml: bytes, wanted: set[tuple[int, int]]) -> set[tuple[int, in
         if kind is None or kind.group(1) not in (b"array", b"dataTable"):
             found.add(where)
     return found
+
+
+_EOCD = b"PK\x05\x06"
+
+
+def one_directory(data: bytes, infos: list[zipfile.ZipInfo]) -> bool:
+    """Whether every zip reader finds the directory Python's zipfile found, and the same names
+    in it: one end record, at the end, for one disk, counting the entries there are, right
+    after a directory that starts where it says (nothing before the archive), no zip64, and no
+    Info-ZIP Unicode path (the Rust zip crate names an entry by it, Python by its own name).
+    Else python-calamine may read another directory (it skips an end record whose comment runs
+    past the end of the file, or that names a second disk) and cells the scan never saw."""
+    at = data.rfind(_EOCD)
+    if at < 0 or data.count(_EOCD) != 1 or b"PK\x06\x06" in data or b"PK\x06\x07" in data:
+        return False
+    _, disk, cd_disk, here, total, size, offset, comment = struct.unpack("<4s4H2LH", data[at:at + 22])
+    if (disk, cd_disk) != (0, 0) or here != total or total != len(infos) or offset + size != at \
+            or at + 22 + comment != len(data):
+        return False
+    for info in infos:
+        extra = info.extra
+        while len(extra) >= 4:
+            kind, n = struct.unpack("<HH", extra[:4])
+            if kind == 0x7075:
+                return False
+            extra = extra[4 + n:]
+    return True

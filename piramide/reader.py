@@ -155,7 +155,7 @@ def _calamine_book(data: bytes, pkg: parts.Package | None = None,
     try:
         with _opened(data, archive) as z:
             pkg = pkg or parts.inspect(z)
-            if not pkg.plain:
+            if not pkg.plain or not parts.one_directory(data, z.infolist()):
                 return None                         # calamine might read other parts than the ones scanned
             extents = {}
             for sp in pkg.sheets:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import resource
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import time
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -138,6 +141,9 @@ DISGUISED = {
     "tweede r": b'<c r="A2" r="XFD1048576"><v>1</v></c>',
     "r met voorvoegsel": b'<c r="A2" x:r="XFD1048576"><v>1</v></c>',
     "tweede t": b'<c r="A2" t="n" t="e"><v>#N/A</v></c>',
+    # the tag does not end at a '>' inside a value; a name may follow a value without a space
+    "'>' in een waarde": b'<c r="A2" x=">" r="XFD1048576"><v>1</v></c>',
+    "zonder spatie": b'<c r="A2"r="XFD1048576"><v>1</v></c>',
 }
 
 
@@ -219,6 +225,89 @@ def test_a_package_that_readers_may_read_differently_is_left_to_the_bounded_read
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert r.returncode == 0 and r.stdout.strip(), r.stderr[-1500:]
     assert "panicked" not in r.stderr, r.stderr[-1500:]
+
+
+def _differently(good: Path, dst: Path, how: str) -> Path:
+    """The workbook `good` made so that python-calamine reads a far cell in a part or a zip
+    directory a plain reading of the package never scans; each aborted the process."""
+    rel_type = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+    with zipfile.ZipFile(good) as z:
+        sheet = next(sp for sp in parts.inspect(z).sheets if sp.name == "Vragen")
+        rels, book, xml = z.read("xl/_rels/workbook.xml.rels"), z.read("xl/workbook.xml"), z.read(sheet.part)
+    target = sheet.part.removeprefix("xl/").encode()
+    rid = re.search(rb'Id="(rId\d+)"[^>]*Target="%s"' % re.escape(target), rels).group(1)
+    far = {"xl/worksheets/ver.xml": _far_part()}
+    extra = b'<Relationship Id="rIdVer" Type="%s" Target="worksheets/ver.xml"/></Relationships>' % rel_type
+    if how in ("id zonder voorvoegsel", "id met ander voorvoegsel"):   # the plain reading takes the first id, calamine r:id
+        first = b'id' if how == "id zonder voorvoegsel" else b'x:id'
+        book = book.replace(b'r:id="%s"' % rid, first + b'="%s" r:id="rIdVer"' % rid).replace(
+            b"xmlns:r=", b'xmlns:x="urn:x" xmlns:r=', 1)
+        return rezip(good, dst, {"xl/workbook.xml": book, "xl/_rels/workbook.xml.rels": rels.replace(b"</Relationships>", extra), **far})
+    if how == "Target met voorvoegsel":          # the plain reading takes x:Target, calamine Target
+        rels = rels.replace(b'Target="%s"' % target, b'x:Target="%s" Target="worksheets/ver.xml"' % target)
+        return rezip(good, dst, {"xl/_rels/workbook.xml.rels": rels.replace(b"<Relationships ", b'<Relationships xmlns:x="urn:x" ', 1), **far})
+    if how == "geneste relatie":                 # calamine reads a Relationship at any depth, the last of an id
+        return rezip(good, dst, {"xl/_rels/workbook.xml.rels": rels.replace(
+            b"</Relationships>", b'<X><Relationship Id="%s" Type="%s" Target="worksheets/ver.xml"/></X></Relationships>' % (rid, rel_type)), **far})
+    if how == "externe dubbele relatie":         # the plain reading skips an external one, calamine keeps the last
+        return rezip(good, dst, {"xl/_rels/workbook.xml.rels": rels.replace(
+            b"</Relationships>", b'<Relationship Id="%s" Type="%s" Target="worksheets/ver.xml" TargetMode="External"/>'
+            b"</Relationships>" % (rid, rel_type)), **far})
+    if how == "tekenverwijzing":                 # calamine takes a Target undecoded: sheet&#51;.xml is an entry of that name
+        odd = target[:-5] + b"&#%d;" % target[-5] + b".xml"
+        return rezip(good, dst, {"xl/_rels/workbook.xml.rels": rels.replace(b'"%s"' % target, b'"%s"' % odd),
+                                 "xl/" + odd.decode(): _far_part()})
+    if how == "unicode-pad":                     # the zip crate names an entry by its Info-ZIP Unicode path
+        path = rezip(good, dst, {})
+        info = zipfile.ZipInfo("xl/worksheets/ander.xml")
+        body = b"\x01" + struct.pack("<L", zlib.crc32(info.filename.encode())) + sheet.part.encode()
+        info.extra, info.compress_type = struct.pack("<HH", 0x7075, len(body)) + body, zipfile.ZIP_DEFLATED
+        with zipfile.ZipFile(path, "a") as z:
+            z.writestr(info, _far_part())
+        return path
+    # two directories: Python's zipfile takes the last end record, the zip crate skips it (its
+    # comment runs past the end, or it names a second disk) and reads the first
+    evil = rezip(good, dst.with_name("ver.xlsx"), {sheet.part: _far_part()}).read_bytes()
+    plain = good.read_bytes()
+    at = plain.rfind(b"PK\x05\x06")
+    field = {"tweede directory": (20, 5), "tweede schijf": (4, 1)}[how]
+    plain = plain[:at + field[0]] + struct.pack("<H", field[1]) + plain[at + field[0] + 2:]
+    dst.write_bytes(evil + plain)
+    return dst
+
+
+DIFFERENTLY = ["id zonder voorvoegsel", "id met ander voorvoegsel", "Target met voorvoegsel", "geneste relatie",
+               "externe dubbele relatie", "tekenverwijzing", "unicode-pad", "tweede directory", "tweede schijf"]
+
+
+@pytest.mark.parametrize("how", DIFFERENTLY)
+def test_a_package_or_zip_calamine_reads_differently_is_left_to_the_bounded_reader(tmp_path, good, how):
+    p = _differently(good, tmp_path / "anders.xlsx", how)
+    with zipfile.ZipFile(p) as z:        # python-calamine is never asked (it would abort this process)
+        assert not (parts.inspect(z).plain and parts.one_directory(p.read_bytes(), z.infolist()))
+    with zipfile.ZipFile(good) as z:
+        assert parts.one_directory(good.read_bytes(), z.infolist()) and parts.inspect(z).plain
+    code = ("import resource\nresource.setrlimit(resource.RLIMIT_AS, (1500 * 2**20, 1500 * 2**20))\n"
+            "import piramide\nfrom piramide.reader import ReadError\n"
+            f"try:\n    print(len(piramide.read({str(p)!r}).answers))\nexcept ReadError as e:\n    print(e.code)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip(), r.stderr[-1500:]
+    assert "panicked" not in r.stderr and "memory allocation" not in r.stderr, r.stderr[-1500:]
+
+
+@pytest.mark.parametrize("name", ["'>' in een waarde", "zonder spatie"])
+def test_a_cell_tag_read_otherwise_is_read_within_bounds(tmp_path, good, name):
+    with zipfile.ZipFile(good) as z:
+        part = next(sp.part for sp in parts.inspect(z).sheets if sp.name == "Vragen")
+        xml = z.read(part)
+    xml = xml.replace(b"</sheetData>", b'<row r="1048576">%s</row></sheetData>' % DISGUISED[name], 1)
+    p = rezip(good, tmp_path / "tag.xlsx", {part: xml})
+    code = ("import resource\nresource.setrlimit(resource.RLIMIT_AS, (1500 * 2**20, 1500 * 2**20))\n"
+            "import piramide\nfrom piramide.reader import ReadError\n"
+            f"try:\n    print(len(piramide.read({str(p)!r}).answers))\nexcept ReadError as e:\n    print(e.code)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip(), r.stderr[-1500:]
+    assert "panicked" not in r.stderr and "memory allocation" not in r.stderr, r.stderr[-1500:]
 
 
 # --- 2. metadata where the definition puts it -------------------------------------------------
