@@ -224,3 +224,14 @@ def test_cells_as_excel_and_xlsxwriter_write_them_take_the_fast_scan(tmp_path, d
              b'</row></sheetData></worksheet>')
     for xml in sheets + [excel]:
         assert parts.scan(xml).fits
+
+
+def test_a_workbook_saved_by_openpyxl_takes_the_fast_reader(tmp_path, default_q):
+    """The gate's rules for python-calamine fence off tricks, never an ordinary package: one
+    saved by openpyxl (absolute targets, its own zip) is read fast. LibreOffice's: see
+    test_libreoffice."""
+    import openpyxl
+    path = filled(default_q, tmp_path / "gemeente.xlsx", all_answers(default_q))
+    wb = openpyxl.load_workbook(path)
+    wb.save(tmp_path / "opgeslagen.xlsx")
+    assert isinstance(reader._calamine_book((tmp_path / "opgeslagen.xlsx").read_bytes()), reader.Book)
