@@ -81,7 +81,8 @@ class Package:
     # looks, whatever the package's own relationships say), each sheet's target in one plain
     # form, and no two zip entries of one name. Else what was scanned need not be what calamine
     # reads (it takes 'worksheets/../worksheets/x.xml' as an entry of that literal name), and
-    # the bounded reader decides.
+    # the bounded reader decides. Nor a part another format's reader of calamine starts from
+    # (OTHER_FORMATS).
     plain: bool = True
 
     def hidden(self) -> set[str]:
@@ -139,6 +140,10 @@ def _rels_read(z: zipfile.ZipFile, part: str) -> tuple[dict[str, tuple[str, str,
 
 
 CALAMINE_BOOK = "xl/workbook.xml"
+# python-calamine tries its xlsx reader, and when that refuses the package (shared strings
+# without their end, a sheet state or folder it does not know), its xlsb and ods readers: a
+# workbook.bin beside workbook.xml names sheets alike in parts the scan never sees.
+OTHER_FORMATS = frozenset({"xl/workbook.bin", "mimetype"})
 
 
 def _named_alike(target: str, part: str) -> bool:
@@ -159,7 +164,8 @@ def inspect(z: zipfile.ZipFile) -> Package:
     root = ElementTree.fromstring(z.read(book))
     rels, rels_plain = _rels_read(z, book)
     infos = z.infolist()
-    plain = rels_plain and book == CALAMINE_BOOK and len({i.filename for i in infos}) == len(infos)
+    names = {i.filename for i in infos}
+    plain = rels_plain and book == CALAMINE_BOOK and len(names) == len(infos) and not names & OTHER_FORMATS
     sheets, date1904 = [], False
     for el in root.iter():
         tag = _local(el.tag)

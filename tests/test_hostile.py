@@ -295,6 +295,50 @@ def test_a_package_or_zip_calamine_reads_differently_is_left_to_the_bounded_read
     assert "panicked" not in r.stderr and "memory allocation" not in r.stderr, r.stderr[-1500:]
 
 
+def _xlsb_record(kind: int, payload: bytes = b"") -> bytes:
+    """One MS-XLSB record: its type and length as variable-length integers, then the payload."""
+    head = bytes([kind]) if kind < 0x80 else bytes([kind & 0x7F | 0x80, kind >> 7])
+    n, size = len(payload), b""
+    while True:
+        size += bytes([n & 0x7F | (0x80 if n >> 7 else 0)])
+        n >>= 7
+        if not n:
+            return head + size + payload
+
+
+def _xlsb_parts(names: list[str]) -> dict[str, bytes]:
+    """An .xlsb workbook beside the .xlsx one, its sheets named alike, each with a far cell."""
+    def wide(text: str) -> bytes:
+        return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+    book = b"".join(_xlsb_record(0x9C, struct.pack("<II", 0, i + 1) + wide(f"b{i}") + wide(name))
+                    for i, name in enumerate(names)) + _xlsb_record(0x90) + _xlsb_record(0x9D)
+    sheet = (_xlsb_record(0x94, struct.pack("<4I", 0, 1048575, 0, 16383)) + _xlsb_record(0x91)
+             + _xlsb_record(0x00, struct.pack("<I", 0) + bytes(8)) + _xlsb_record(0x05, struct.pack("<IId", 0, 0, 1.0))
+             + _xlsb_record(0x00, struct.pack("<I", 1048575) + bytes(8))
+             + _xlsb_record(0x05, struct.pack("<IId", 16383, 0, 1.0)) + _xlsb_record(0x92))
+    rels = "".join(f'<Relationship Id="b{i}" Target="worksheets/b{i}.bin"/>' for i in range(len(names)))
+    return {"xl/_rels/workbook.bin.rels": f"<Relationships>{rels}</Relationships>".encode(), "xl/workbook.bin": book,
+            **{f"xl/worksheets/b{i}.bin": sheet for i in range(len(names))}}
+
+
+@pytest.mark.parametrize("why", ["gedeelde teksten zonder einde", "onbekende bladstatus"])
+def test_an_xlsb_workbook_beside_the_xlsx_one_is_left_to_the_bounded_reader(tmp_path, good, why):
+    """python-calamine opens a workbook its xlsx reader refuses (shared strings without their
+    end, a sheet state it does not know) as .xlsb when xl/workbook.bin is there: sheets named
+    as the scanned ones, in parts the scan never saw (a far cell aborted the process)."""
+    with zipfile.ZipFile(good) as z:
+        names = [sp.name for sp in parts.inspect(z).sheets]
+        strings, book = z.read("xl/sharedStrings.xml"), z.read("xl/workbook.xml")
+    broken = {"xl/sharedStrings.xml": strings.replace(b"</sst>", b"")} if why == "gedeelde teksten zonder einde" \
+        else {"xl/workbook.xml": book.replace(b'state="hidden"', b'state="weg"', 1)}
+    p = rezip(good, tmp_path / "xlsb.xlsx", {**_xlsb_parts(names), **broken})
+    with zipfile.ZipFile(p) as z:
+        assert not parts.inspect(z).plain
+    r = read_within_memory(p, tmp_path)
+    assert r.returncode == 0 and r.stdout.strip(), r.stderr[-1500:]
+    assert "panicked" not in r.stderr and "memory allocation" not in r.stderr, r.stderr[-1500:]
+
+
 @pytest.mark.parametrize("name", ["'>' in een waarde", "zonder spatie"])
 def test_a_cell_tag_read_otherwise_is_read_within_bounds(tmp_path, good, name):
     with zipfile.ZipFile(good) as z:
