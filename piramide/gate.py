@@ -192,7 +192,7 @@ def check_bytes(data: bytes, path: Path) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         _refuse("invoer_zip_kapot", path)
     names = {i.filename for i in infos}
-    if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype")[:100]:
+    if "mimetype" in names and b"opendocument.spreadsheet" in _head(archive, "mimetype", path):
         _refuse("invoer_ods", path)
     if "[Content_Types].xml" not in names or not any(n.lower().endswith("workbook.xml") for n in names):
         kind = " maar een Word-document" if "word/document.xml" in names else \
@@ -200,6 +200,16 @@ def check_bytes(data: bytes, path: Path) -> zipfile.ZipFile:
         _refuse("invoer_geen_werkboek", path, soort=kind)
     _check_entries(archive, infos, path)
     return archive
+
+
+def _head(archive: zipfile.ZipFile, name: str, path: Path, size: int = 100) -> bytes:
+    """The first bytes of one entry, never more: the sizes are checked later, and a 'mimetype'
+    of a few MB can unpack to gigabytes."""
+    try:
+        with archive.open(name) as fh:
+            return fh.read(size)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
+        _refuse("invoer_zip_kapot", path)
 
 
 def _looks_like_text(sample: bytes) -> bool:

@@ -28,13 +28,13 @@ def zip_bytes(entries: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def bomb(size_mb: int) -> bytes:
-    """A workbook-shaped zip whose one sheet inflates to size_mb of zeros."""
+def bomb(size_mb: int, entry: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """A workbook-shaped zip whose one entry (a sheet) inflates to size_mb of zeros."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", CT)
         z.writestr("xl/workbook.xml", b"<workbook/>")
-        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+        with z.open(entry, "w", force_zip64=True) as fh:
             chunk = b"0" * (1024 * 1024)
             for _ in range(size_mb):
                 fh.write(chunk)
@@ -109,8 +109,11 @@ def test_bad_file_gets_its_own_dutch_message(files, name, default_q):
     assert path.read_bytes() == before
 
 
-def test_zip_bomb_refused_fast_with_little_memory(files):
-    path, _ = files["zipbom.xlsx"]
+@pytest.mark.parametrize("entry", ["xl/worksheets/sheet1.xml", "mimetype"])
+def test_zip_bomb_refused_fast_with_little_memory(tmp_path, entry):
+    """Also a 'mimetype' (an .ods says so there): the gate looked at it, whole, before the sizes."""
+    path = tmp_path / "zipbom.xlsx"
+    path.write_bytes(bomb(300, entry))
     code = ("import sys\n"
             "from piramide.gate import read_checked, InputError\n"
             f"try:\n    read_checked({str(path)!r})\nexcept InputError as e:\n    print(e.finding.code)\n"
