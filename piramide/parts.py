@@ -140,6 +140,7 @@ def _rels_read(z: zipfile.ZipFile, part: str) -> tuple[dict[str, tuple[str, str,
 
 
 CALAMINE_BOOK = "xl/workbook.xml"
+_PREFIXED_BOOK_PR = re.compile(rb"<[^\s/<>]*:workbookPr[\s/>]")
 # python-calamine tries its xlsx reader, and when that refuses the package (shared strings
 # without their end, a sheet state or folder it does not know), its xlsb and ods readers: a
 # workbook.bin beside workbook.xml names sheets alike in parts the scan never sees.
@@ -161,7 +162,8 @@ def inspect(z: zipfile.ZipFile) -> Package:
     """The sheets the workbook references and its date system. Raises ValueError (or an XML
     error) when the package does not say; the caller then leaves the file to openpyxl."""
     book = next((t for typ, t, _ in _rels(z, "").values() if typ.endswith("/officeDocument")), CALAMINE_BOOK)
-    root = ElementTree.fromstring(z.read(book))
+    raw = z.read(book)
+    root = ElementTree.fromstring(raw)
     rels, rels_plain = _rels_read(z, book)
     infos = z.infolist()
     names = {i.filename for i in infos}
@@ -170,7 +172,12 @@ def inspect(z: zipfile.ZipFile) -> Package:
     for el in root.iter():
         tag = _local(el.tag)
         if tag == "workbookPr":
-            date1904 = (_attr(el, "date1904") or "").lower() in ("1", "true")
+            value = _attr(el, "date1904")
+            date1904 = (value or "").lower() in ("1", "true")
+            # python-calamine dates by date1904 only as "1" or "true", on the element and the
+            # attribute without a prefix: any other spelling and the readers date alike by chance
+            plain = plain and _PREFIXED_BOOK_PR.search(raw) is None and \
+                (value is None or value in ("0", "1", "true", "false") and "date1904" in el.attrib)
         elif tag == "sheet":
             typ, part, target = rels.get(_attr(el, "id") or "", ("", "", ""))
             if not part:

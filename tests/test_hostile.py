@@ -684,6 +684,29 @@ def test_a_1904_serial_in_a_general_cell(tmp_path, good, small):
     assert m.datum == dt.date(1904, 1, 1) + dt.timedelta(days=44637) == dt.date(2026, 3, 18)
 
 
+@pytest.mark.parametrize("spelling", ["TRUE", "voorvoegsel attribuut", "voorvoegsel element"])
+def test_a_1904_flag_spelled_otherwise_dates_alike_in_both_readers(tmp_path, good, small, spelling):
+    """python-calamine takes date1904 only as "1" or "true", openpyxl also as "TRUE": four years
+    apart, unless the fast reader leaves such a workbook alone. The prefixed spellings agree
+    today; the rule leaves them to openpyxl as well, and they are held to agree."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+    wb = openpyxl.load_workbook(good)
+    wb.epoch = CALENDAR_MAC_1904
+    cell = label_cell(wb["Voorblad"], "Datum meting")
+    cell.value, cell.number_format = dt.date(2026, 3, 18), "dd-mm-yyyy"
+    wb.save(tmp_path / "mac.xlsx")
+    with zipfile.ZipFile(tmp_path / "mac.xlsx") as z:
+        book = before = z.read("xl/workbook.xml")
+    ns = b' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    book = {"TRUE": book.replace(b'date1904="1"', b'date1904="TRUE"'),
+            "voorvoegsel attribuut": book.replace(b'date1904="1"', b'x:date1904="1"').replace(b"<workbook ", b"<workbook" + ns + b" ", 1),
+            "voorvoegsel element": book.replace(b'<workbookPr date1904="1"/>', b'<x:workbookPr' + ns + b' date1904="1"/>')}[spelling]
+    assert book != before
+    p = rezip(tmp_path / "mac.xlsx", tmp_path / "anders.xlsx", {"xl/workbook.xml": book})
+    m = both_readers(p, small)
+    assert m.datum in (dt.date(2026, 3, 18), dt.date(2022, 3, 17))
+
+
 # --- 9. outputs never collide --------------------------------------------------------------------
 
 def test_two_names_that_give_one_file_name(tmp_path, small, small_path):
