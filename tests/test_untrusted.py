@@ -14,7 +14,9 @@ from click.testing import CliRunner
 
 from conftest import all_answers, filled
 from piramide.cli import main
-from piramide.gate import OLE2
+from piramide.errors import InputError
+from piramide.gate import OLE2, read_checked
+from piramide.template import write_template
 from piramide.reader import COL_LIMIT, ROW_LIMIT, ReadError, load_book, read
 
 CT = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
@@ -123,6 +125,27 @@ def test_zip_bomb_refused_fast_with_little_memory(tmp_path, entry):
     kind, mb = out.stdout.split()
     assert kind == "invoer_zip_bom"
     assert int(mb) < 150                 # the 300 MB inside is never inflated
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/styles.xml"])
+def test_a_part_of_a_million_elements_is_refused_before_any_parser(tmp_path, default_q, part):
+    """Bytes do not bound elements: stored, not compressed, so no ratio gives it away."""
+    src = write_template(default_q, tmp_path / "basis.xlsx")
+    with zipfile.ZipFile(src) as z:
+        xml = z.read(part)
+    end = xml.rindex(b"</")
+    padded = xml[:end] + b"<x/>" * 1_000_001 + xml[end:]
+    path = tmp_path / "elementen.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename == part:
+                zout.writestr(part, padded, compress_type=zipfile.ZIP_STORED)
+            else:
+                zout.writestr(info, zin.read(info))
+    with pytest.raises(InputError) as exc:
+        read_checked(path)
+    assert exc.value.finding.code == "invoer_zip_bom"
+    assert "meer dan 1.000.000 XML-elementen" in exc.value.finding.message and part in exc.value.finding.message
 
 
 def test_directory_missing_and_unreadable(tmp_path, default_q, monkeypatch):
