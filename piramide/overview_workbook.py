@@ -13,6 +13,7 @@ from .dashboard import default_name
 from .output import OUTPUT_MARK, atomic_buffer
 from .regional import Overview
 from .text import round_pct
+from .style import lines as style_lines
 from .style import (DARK, LIGHT, MID, columns_width, findings_sheet, formats, page_setup, page_units, row_height, signed,
                     table)
 
@@ -48,6 +49,17 @@ NOTE = ("F = fase (0 = nog geen fase, donkerder = hoger); S = score (rood laag, 
         "te beoordelen is (alles n.v.t.) telt daar niet mee.")
 
 
+def _title(regio: list[str], width: float) -> str:
+    """'Regio-overzicht: <regio's>', with as many names as fit on the title's one line and the
+    rest counted ("en 8 andere"): the title cell does not wrap."""
+    for shown in range(len(regio), 0, -1):
+        rest = len(regio) - shown
+        title = "Regio-overzicht: " + ", ".join(regio[:shown]) + (f" en {rest} andere" if rest else "")
+        if style_lines(title, width, 18, bold=True) == 1:
+            return title
+    return "Regio-overzicht" + (f": {len(regio)} regio's" if regio else "")
+
+
 def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
     q = ov.questionnaire
     pids = ov.pillar_ids()
@@ -69,7 +81,8 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
     end = breaks[0] - 1 if breaks else ncol - 1          # texts across the sheet stay on its first page,
     c0 = 1 if breaks else 0                              # and out of the gemeente column every page repeats
     regio = sorted({r.latest.measurement.regio for r in ov.rows if r.latest.measurement.regio})
-    title = "Regio-overzicht" + ("" if ov.anonymous or not regio else f": {', '.join(regio)}")
+    width = (0 if breaks else first) + sum(sum(ws_) for start, ws_ in groups if start <= end)   # the merged width
+    title = _title([] if ov.anonymous else regio, width)
     ws.merge_range(0, c0, 0, end, title + (" (geanonimiseerd)" if ov.anonymous else ""), fmt["title"])
     dates = [r.latest.measurement.datum for r in ov.rows if r.latest.measurement.datum]
     span = ""
@@ -79,7 +92,6 @@ def _region(wb, ws, fmt, ov: Overview, dash_dir: Path):
             f" · laatste metingen van {lo:%d-%m-%Y} t/m {hi:%d-%m-%Y}"
     sub = (f"{n} gemeenten{span} · {q.label()} · per pijler de fase (F), de score (S), het verschil in score met "
            "de vorige meting (Δ) en de fasen tot de ambitie (Tot amb.)")
-    width = (0 if breaks else first) + sum(sum(ws_) for start, ws_ in groups if start <= end)   # the merged width
     lines = -(-len(sub) // int(width * 1.1))       # with few pillars the lines wrap, and their rows grow
     ws.merge_range(1, c0, 1, end, sub, wb.add_format({"font_name": "Calibri", "font_size": 10,
                                                           "font_color": "#404040", "text_wrap": True,

@@ -151,3 +151,14 @@ def test_many_dashboards_written_over_both_cores(tmp_path, small):
     assert write_dashboards(jobs, workers=2, progress=False) == [""] * 13
     wb = openpyxl.load_workbook(tmp_path / "uit" / "12.xlsx")
     assert wb["Dashboard"]["A1"].value == f"{trends[12].latest.questionnaire.title}: {trends[12].gemeente}"
+
+
+@pytest.mark.parametrize("regio,width,title", [
+    (["Noord"], 80, "Regio-overzicht: Noord"),
+    ([f"RIEC {i}" for i in range(10)], 80, "Regio-overzicht: RIEC 0, RIEC 1 en 8 andere"),   # 44 characters fit
+    ([f"RIEC {i}" for i in range(10)], 60, "Regio-overzicht: 10 regio's"),                   # 33 fit: no name does
+    ([], 80, "Regio-overzicht"),
+])
+def test_the_title_names_the_regions_that_fit_on_its_line(regio, width, title):
+    from piramide.overview_workbook import _title
+    assert _title(regio, width) == title
