@@ -100,17 +100,13 @@ def _attr(el, name: str) -> str | None:
     return None
 
 
-def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str, str]]:
-    """Relationship id -> (type, target part, target as written) of `part`."""
-    return _rels_read(z, part)[0]
-
-
 REL_NS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
           "http://purl.oclc.org/ooxml/officeDocument/relationships")
 
 
 def _rels_read(z: zipfile.ZipFile, part: str) -> tuple[dict[str, tuple[str, str, str]], bool]:
-    """As `_rels`, and whether python-calamine reads the same relationships: each one a child
+    """Relationship id -> (type, target part, target as written) of `part`, and whether
+    python-calamine reads the same relationships: each one a child
     of the root, each id once (an external one too: calamine keeps the last of an id, external
     or not), no attribute with a prefix (calamine takes the bare Id and Target only), and no
     reference or entity anywhere (calamine takes Id and Target as written, undecoded)."""
@@ -161,7 +157,7 @@ def _named_alike(target: str, part: str) -> bool:
 def inspect(z: zipfile.ZipFile) -> Package:
     """The sheets the workbook references and its date system. Raises ValueError (or an XML
     error) when the package does not say; the caller then leaves the file to openpyxl."""
-    book = next((t for typ, t, _ in _rels(z, "").values() if typ.endswith("/officeDocument")), CALAMINE_BOOK)
+    book = next((t for typ, t, _ in _rels_read(z, "")[0].values() if typ.endswith("/officeDocument")), CALAMINE_BOOK)
     raw = z.read(book)
     root = ElementTree.fromstring(raw)
     rels, rels_plain = _rels_read(z, book)
